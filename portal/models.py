@@ -1,0 +1,196 @@
+"""The portal's base: pages and snippets every feature app may depend on.
+
+Nothing here imports a feature app (cases, network, search, datalab).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+class Country(models.TextChoices):
+    SWEDEN = "SE", _("Sweden")
+    DENMARK = "DK", _("Denmark")
+    OTHER = "XX", _("Other")
+
+
+class ContentLanguage(models.TextChoices):
+    SWEDISH = "sv", _("Swedish")
+    DANISH = "da", _("Danish")
+    ENGLISH = "en", _("English")
+
+
+class Organisation(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT_AGENCY = "agency", _("Government agency")
+        MINISTRY = "ministry", _("Ministry")
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        STATE_COMPANY = "state_company", _("State-owned company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    kind = models.CharField(_("kind of organisation"), max_length=20, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("short_name"),
+        FieldPanel("country"),
+        FieldPanel("kind"),
+        FieldPanel("website"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("short_name"),
+        index.FilterField("country"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Topic(index.Indexed, models.Model):
+    """A subject area, named in every UI language so filters read naturally."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_da = models.CharField(_("name (Danish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    panels = [
+        FieldPanel("name_sv"),
+        FieldPanel("name_da"),
+        FieldPanel("name_en"),
+        FieldPanel("slug"),
+    ]
+    search_fields = [
+        index.SearchField("name_sv"),
+        index.SearchField("name_da"),
+        index.SearchField("name_en"),
+        index.AutocompleteField("name_sv"),
+    ]
+
+    class Meta:
+        ordering = ["name_sv"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The topic's name in the active UI language (Swedish when none is active)."""
+        language = (get_language() or "sv")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_sv
+
+
+class MemberProfile(models.Model):
+    """Links a user to the organisation they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member_profile",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation or '-'})"
+
+
+MEMBERS_GROUP = "Members"
+COORDINATORS_GROUP = "Coordinators"
+MODERATORS_GROUP = "Moderators"
+
+
+def is_member(user) -> bool:
+    """Members see member-only content (contacts, online links). Staff always count as members."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(
+        name__in=[MEMBERS_GROUP, COORDINATORS_GROUP, MODERATORS_GROUP]
+    ).exists()
+
+
+class HomePage(Page):
+    hero_title = models.CharField(_("hero title"), max_length=200)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("Hero")),
+        InlinePanel("featured_pages", label=_("Featured pages"), max_num=6),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = [
+            item.page.specific
+            for item in self.featured_pages.select_related("page")
+            if item.page and item.page.live
+        ]
+        return context
+
+
+class HomePageFeaturedPage(Orderable):
+    home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_pages")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("page")
+    )
+
+    panels = [FieldPanel("page")]
+
+
+class StandardPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -1,0 +1,78 @@
+"""factory_boy factories: tests build just what they need."""
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from portal.models import MEMBERS_GROUP, HomePage, MemberProfile, Organisation, Topic
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Myndighet {n}")
+    slug = factory.Sequence(lambda n: f"myndighet-{n}")
+    country = "SE"
+    kind = Organisation.Kind.GOVERNMENT_AGENCY
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_sv = factory.Sequence(lambda n: f"Ämne {n}")
+    name_da = factory.Sequence(lambda n: f"Emne {n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in extracted])
+        if create:
+            self.save()
+
+
+class MemberFactory(UserFactory):
+    """A signed-in network member who works for an organisation."""
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            names = extracted if extracted is not None else [MEMBERS_GROUP]
+            self.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in names])
+            self.save()
+
+    profile = factory.RelatedFactory(
+        "tests.factories.MemberProfileFactory", factory_related_name="user"
+    )
+
+
+class MemberProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberProfile
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Erfa"
+    hero_title = "Lär av andra myndigheter"
