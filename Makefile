@@ -57,7 +57,7 @@ test: install-dev browsers messages lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var/static
