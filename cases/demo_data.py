@@ -200,6 +200,372 @@ CASES = [
         ],
         "theme": "ai-triage",
     },
+    {
+        "slug": "nyckeltal-it-kostnader-esv",
+        "title": "Myndighetsgemensamma nyckeltal för IT-kostnader",
+        "language": "sv",
+        "organisations": ["esv"],
+        "country": "SE",
+        "topics": ["it-cost-key-figures", "digitalisation-follow-up"],
+        "status": "completed",
+        "start": "2019-01-15",
+        "end": "2022-03-31",
+        "summary": "ESV tog fram en gemensam modell för hur statliga myndigheter redovisar sina IT-kostnader, med ett tiotal nyckeltal som går att jämföra över tid och mellan myndigheter av liknande storlek. I dag rapporterar över 150 myndigheter enligt modellen varje år.",
+        "problem": "Regeringen och riksdagen efterfrågade upprepade gånger en samlad bild av statens IT-kostnader, men myndigheterna bokförde dem på helt olika sätt. Vissa räknade in egna utvecklare och licenser, andra bara köpta konsulttjänster. När en myndighet uppgav att IT stod för 9 procent av förvaltningskostnaderna och en annan 31 procent gick det inte att säga om skillnaden var verklig.\n\nUtan en gemensam definition kunde varken myndighetsledningar eller departement använda siffrorna för att styra.",
+        "approach": "Vi började med en referensgrupp av tolv myndigheter i olika storlek och tog fram definitioner för fyra kostnadsslag: personal, konsulter, licenser och drift, fördelade på förvaltning och utveckling. Ambitionen var att så mycket som möjligt skulle gå att hämta ur befintlig redovisning, för att inte skapa en ny administrativ börda.\n\nEfter två provomgångar justerade vi definitionerna och publicerade en vägledning med exempel. Myndigheterna lämnar uppgifterna i samband med årsredovisningen, och ESV återkopplar med en jämförelse mot myndigheter i samma storleksklass. Uppgifterna publiceras öppet på myndighetsnivå.",
+        "results": "153 myndigheter rapporterade enligt modellen det tredje året, och andelen med fullständiga uppgifter steg från 61 till 92 procent. För första gången går det att följa hur stor del av IT-budgeten som går till förvaltning av äldre system jämfört med utveckling: i snitt 72 procent.\n\nFlera myndigheter använder nu jämförelsen i sina budgetunderlag och i dialogen med departementet. Nästa steg är att koppla kostnaderna till nyttan av investeringarna.",
+        "key_figures": [
+            ("153", "myndigheter", "rapporterar enligt modellen"),
+            ("72", "%", "av IT-kostnaderna går till förvaltning"),
+            ("92", "%", "lämnar fullständiga uppgifter"),
+        ],
+        "quote": (
+            "Det var först när siffrorna blev jämförbara som ledningsgrupperna började fråga varför.",
+            "Per Lindahl, utredare",
+        ),
+        "lessons": [
+            (
+                "Definitioner som går att hämta ur befintlig redovisning får genomslag. Allt som krävde manuell fördelning lämnades tomt av de flesta.",
+                "success",
+            ),
+            (
+                "Vi publicerade den första jämförelsen för tidigt. Myndigheter med udda redovisning hamnade i fel ljus och förtroendet tog ett år att bygga upp igen.",
+                "pitfall",
+            ),
+            (
+                "Jämför myndigheter i samma storleksklass och med liknande uppdrag, inte hela staten i en lista.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            ("Per Lindahl", "Utredare", "Ekonomistyrningsverket", "per.lindahl@esv.example"),
+        ],
+        "related": [
+            "benchmarking-it-udgifter-finansministeriet",
+            "prismodel-it-arbejdsplads-statens-it",
+        ],
+        "theme": "it-cost-benchmark",
+    },
+    {
+        "slug": "benchmarking-it-udgifter-finansministeriet",
+        "title": "Benchmarking af it-udgifter på tværs af ministerområder",
+        "language": "da",
+        "organisations": ["finansministeriet"],
+        "country": "DK",
+        "topics": ["it-cost-key-figures", "efficiency"],
+        "status": "completed",
+        "start": "2020-02-01",
+        "end": "2021-12-15",
+        "summary": "Finansministeriet gennemførte en udgiftsanalyse, der sammenlignede, hvad statens institutioner bruger på drift, licenser og udvikling af it. Analysen pegede på konkrete besparelser ved fælles indkøb og gav ministerierne et fast sammenligningsgrundlag at budgettere ud fra.",
+        "problem": "Statens samlede forbrug på it var vokset med omkring 4 procent om året i ti år, uden at nogen kunne forklare, hvilke dele der voksede. Institutionerne konterede udgifterne forskelligt, og de centrale opgørelser byggede på skøn.\n\nSamtidig havde flere ministerområder forældede fagsystemer med stigende vedligeholdelsesomkostninger, men ingen samlet viden om, hvor behovet for modernisering var størst.",
+        "approach": "Analysen blev gennemført af et sekretariat i Finansministeriet med deltagelse af seks ministerområder. Vi indsamlede regnskabsdata fra 2017 til 2019 og supplerede med interview og en spørgeskemaundersøgelse om systemportefølje, antal brugere og leverandøraftaler.\n\nUdgifterne blev fordelt på ensartede kategorier, så vi kunne beregne enhedspriser som udgift pr. bruger til kontorit, pr. transaktion i fagsystemer og pr. licens. Hvert ministerområde fik en fortrolig rapport med sin placering i forhold til de øvrige, og fundene blev drøftet på workshops, inden anbefalingerne blev endelige.",
+        "results": "Analysen identificerede et potentiale på ca. 180 mio. kr. årligt, primært fra samling af licensaftaler og færre parallelle driftsmiljøer. Omkring halvdelen er indarbejdet i finansloven.\n\nVigtigere på sigt er, at ministerierne nu indberetter efter samme kategorier hvert år. Det har gjort det muligt at følge udviklingen og at stille skarpere spørgsmål til store it-investeringer.",
+        "key_figures": [
+            ("180", "mio. kr.", "identificeret årligt potentiale"),
+            ("6", "ministerområder", "deltog i analysen"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Fortrolige rapporter til hvert ministerområde før en samlet offentliggørelse skabte ro og bedre data.",
+                "success",
+            ),
+            (
+                "Enhedspriser uden forklaring blev misforstået. En høj pris pr. bruger kan skyldes høje krav til sikkerhed, ikke ineffektivitet.",
+                "pitfall",
+            ),
+            (
+                "Sæt besparelser og forbedret styring som to adskilte mål, ellers bliver analysen ren spareøvelse, og institutionerne holder data tilbage.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Anne Vestergaard",
+                "Fuldmægtig, udgiftspolitisk kontor",
+                "Finansministeriet",
+                "anne.vestergaard@fm.example",
+            ),
+        ],
+        "related": ["nyckeltal-it-kostnader-esv", "prismodel-it-arbejdsplads-statens-it"],
+        "theme": "it-cost-benchmark",
+    },
+    {
+        "slug": "prismodel-it-arbejdsplads-statens-it",
+        "title": "Hvad koster en it-arbejdsplads? En gennemsigtig prismodel",
+        "language": "da",
+        "organisations": ["statens-it"],
+        "country": "DK",
+        "topics": ["it-cost-key-figures", "efficiency"],
+        "status": "completed",
+        "start": "2021-04-01",
+        "end": "2022-09-30",
+        "summary": "Statens It leverer pc-arbejdspladser, netværk og support til en lang række statslige institutioner. Kunderne forstod ikke regningen. En ny prismodel opgør omkostningen pr. arbejdsplads i fem tydelige elementer og sammenligner den med markedspriser.",
+        "problem": "Kunderne betalte efter en fordelingsnøgle, som var udviklet, da Statens It blev etableret, og som ingen længere kunne forklare. Institutioner med mange medarbejdere på farten mente, at de betalte for meget, og flere ønskede at købe ydelser udenom.\n\nUden en gennemsigtig opgørelse var det også umuligt for Statens It selv at se, hvilke ydelser der var dyre at levere, og hvor der var plads til effektivisering.",
+        "approach": "Vi gennemgik alle omkostninger i regnskabet og fordelte dem på fem ydelser: enhed, software, netværk, support og sikkerhed. Fællesomkostninger som ledelse og husleje blev fordelt efter en dokumenteret nøgle. Et eksternt konsulenthus sammenlignede derefter priserne med tre tilsvarende leverandører i Norden.\n\nModellen blev udviklet i tæt dialog med et kundepanel på otte institutioner, der blev præsenteret for foreløbige tal tre gange. Det tog længere tid, men betød, at kritikken kom undervejs og ikke efter lanceringen.",
+        "results": "Den gennemsnitlige pris pr. arbejdsplads blev opgjort til ca. 21.000 kr. om året, hvilket ligger midt i det nordiske sammenligningsfelt. Support viste sig at være dyrere end hos sammenlignelige leverandører, og et efterfølgende projekt om selvbetjening i supporten har reduceret antallet af opkald med 22 procent.\n\nKunderne får nu en specificeret faktura og kan vælge mellem tre servicepakker.",
+        "key_figures": [
+            ("21.000", "kr.", "årlig pris pr. arbejdsplads"),
+            ("22", "%", "færre opkald til support"),
+        ],
+        "quote": (
+            "Da vi kunne se prisen for hver del, holdt diskussionen op med at handle om, hvorvidt vi var for dyre, og begyndte at handle om, hvad vi skulle levere.",
+            "Søren Kjær, økonomichef",
+        ),
+        "lessons": [
+            (
+                "Et kundepanel, der ser foreløbige tal, er den billigste måde at finde fejl i en fordelingsmodel.",
+                "success",
+            ),
+            (
+                "Markedssammenligningen tog fire måneder, fordi leverandørerne opgjorde ydelserne forskelligt. Aftal definitionerne skriftligt før dataindsamlingen.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            ("Søren Kjær", "Økonomichef", "Statens It", "soren.kjaer@statens-it.example"),
+        ],
+        "related": ["benchmarking-it-udgifter-finansministeriet", "nyckeltal-it-kostnader-esv"],
+        "theme": "it-cost-benchmark",
+    },
+    {
+        "slug": "mognadsmatning-digitalisering-digg",
+        "title": "Mognadsmätning av digitalisering i offentlig förvaltning",
+        "language": "sv",
+        "organisations": ["digg"],
+        "country": "SE",
+        "topics": ["maturity-measurement", "digitalisation-follow-up"],
+        "status": "completed",
+        "start": "2021-01-01",
+        "end": "2023-02-28",
+        "summary": "Digg utvecklade ett självskattningsverktyg där myndigheter, kommuner och regioner bedömer sin digitala mognad inom sex områden, från ledning och styrning till data och informationssäkerhet. Resultaten ger varje organisation en nulägesbild och Digg en samlad bild av förvaltningen.",
+        "problem": "Det fanns många mognadsmodeller i omlopp, från konsultbolag, SKR och enskilda myndigheter, men de var inte jämförbara. Digg saknade därför ett underlag för att följa upp hur den offentliga förvaltningen utvecklades och var stödet behövdes mest.\n\nMånga organisationer upplevde också att mätningar gjordes för någon annans skull. De fick fylla i enkäter men sällan något tillbaka som de kunde använda i sin egen verksamhetsutveckling.",
+        "approach": "Vi tog fram modellen tillsammans med en referensgrupp där statliga myndigheter, kommuner och regioner ingick. Varje område har fem nivåer, beskrivna med konkreta exempel så att svaren ska bli jämförbara. Självskattningen görs i grupp, helst med både ledning, verksamhet och IT, vilket tar ungefär en halv dag.\n\nOrganisationen får direkt en rapport med sin profil och jämförelse med liknande organisationer. Digg publicerar endast aggregerade resultat. Efter första omgången reviderades frågorna om data, som många hade tolkat olika.",
+        "results": "187 organisationer genomförde självskattningen under de två första åren. Den samlade bilden visar att styrning och kompetens ligger på en högre nivå än förmågan att dela och återanvända data, som är det svagaste området i alla typer av organisationer.\n\nResultaten har använts för att prioritera Diggs stöd inom datadelning och som underlag i regeringsuppdrag. Flera kommuner använder modellen för att följa sin egen utveckling år för år.",
+        "key_figures": [
+            ("187", "organisationer", "har gjort självskattningen"),
+            ("6", "områden", "i mognadsmodellen"),
+        ],
+        "quote": (
+            "Samtalet i gruppen när man skattar sig själv är minst lika värdefullt som siffran man landar i.",
+            "Linnea Åberg, analytiker",
+        ),
+        "lessons": [
+            (
+                "Skattning i grupp med både ledning, verksamhet och IT gav mer realistiska svar än när en enskild IT-chef fyllde i.",
+                "success",
+            ),
+            (
+                "Nivåbeskrivningar utan konkreta exempel tolkades helt olika. Lägg tid på exemplen.",
+                "pitfall",
+            ),
+            (
+                "Ge organisationen något tillbaka direkt. Den omedelbara rapporten var det som fick deltagandet att öka.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Linnea Åberg",
+                "Analytiker",
+                "Myndigheten för digital förvaltning",
+                "linnea.aberg@digg.example",
+            ),
+        ],
+        "related": [
+            "modenhedsvurdering-statslige-institutioner-digst",
+            "digital-mognad-forvaltningar-goteborgs-stad",
+            "digital-maturity-self-assessment-statskontoret",
+        ],
+        "theme": "digital-maturity",
+    },
+    {
+        "slug": "digital-mognad-forvaltningar-goteborgs-stad",
+        "title": "Från enkät till handlingsplan: digital mognad i stadens förvaltningar",
+        "language": "sv",
+        "organisations": ["goteborgs-stad"],
+        "country": "SE",
+        "topics": ["maturity-measurement", "internal-governance"],
+        "status": "completed",
+        "start": "2022-03-01",
+        "end": "2023-11-30",
+        "summary": "Göteborgs Stad lät samtliga förvaltningar och bolag skatta sin digitala mognad med samma modell och omsatte resultatet i handlingsplaner med ansvariga och tidsplan. Mätningen gav stadsledningen en gemensam bild och förvaltningarna ett sätt att lära av varandra.",
+        "problem": "Staden har ett tjugotal förvaltningar och lika många bolag med egna IT-budgetar och egen syn på digitalisering. Vissa hade kommit långt med e-tjänster och automatisering, andra arbetade fortfarande med pappersakter. Stadsledningen saknade en gemensam bild och därmed ett underlag för att prioritera stadsövergripande satsningar.\n\nTidigare mätningar hade gjorts av konsulter och uppfattades som betyg snarare än stöd.",
+        "approach": "Vi utgick från en befintlig nationell mognadsmodell för att slippa uppfinna en egen och för att kunna jämföra med andra kommuner. Stadsledningskontoret utbildade ett tjugotal processledare som höll i en workshop på varje förvaltning med ledningsgrupp, verksamhetsföreträdare och IT.\n\nVarje förvaltning valde själv två eller tre förbättringsområden och skrev en handlingsplan. Planerna följs upp i den ordinarie verksamhetsuppföljningen två gånger per år, inte i ett separat spår. Resultaten delades öppet mellan förvaltningarna.",
+        "results": "Alla 22 förvaltningar och 14 av 18 bolag genomförde mätningen. Den visade stora skillnader i förmåga att följa upp nyttan av digitala satsningar, och det blev ett av tre stadsövergripande utvecklingsområden.\n\nVid den andra mätningen, 18 månader senare, hade 15 förvaltningar höjt sig inom de områden de valt. Förvaltningar med låg mognad har fått stöd av mer mogna förvaltningar genom ett internt fadderprogram.",
+        "key_figures": [
+            ("36", "förvaltningar och bolag", "genomförde mätningen"),
+            ("15", "förvaltningar", "förbättrade sig vid andra mätningen"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Att bygga in handlingsplanerna i den ordinarie verksamhetsuppföljningen gjorde att de faktiskt följdes upp.",
+                "success",
+            ),
+            (
+                "Vi jämförde förvaltningarna i en rankinglista i första rapporten. Det skapade försvar i stället för lärande och togs bort inför andra omgången.",
+                "pitfall",
+            ),
+            (
+                "Interna processledare är billigare än konsulter och bygger kompetens som stannar kvar.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Maria Engström",
+                "Digitaliseringsstrateg, stadsledningskontoret",
+                "Göteborgs Stad",
+                "maria.engstrom@goteborg.example",
+            ),
+        ],
+        "related": [
+            "mognadsmatning-digitalisering-digg",
+            "digital-parathed-aarhus-kommune",
+        ],
+        "theme": "digital-maturity",
+    },
+    {
+        "slug": "modenhedsvurdering-statslige-institutioner-digst",
+        "title": "Modenhedsvurdering af statslige institutioners digitale kapabiliteter",
+        "language": "da",
+        "organisations": ["digst"],
+        "country": "DK",
+        "topics": ["maturity-measurement", "digitalisation-follow-up"],
+        "status": "completed",
+        "start": "2020-09-01",
+        "end": "2022-06-30",
+        "summary": "Digitaliseringsstyrelsen udviklede et værktøj, hvor statslige institutioner vurderer, hvor langt de er med strategi, kompetencer, data, arkitektur og sikkerhed. Vurderingen følges op med en samtale og anbefalinger, og de samlede resultater bruges i den fællesstatslige strategi.",
+        "problem": "Den fællesstatslige digitaliseringsstrategi forudsatte, at institutionerne selv drev deres digitale udvikling, men der var ingen systematisk viden om, hvor de stod. Nogle styrelser var langt fremme med data og automatisering, mens andre stadig kæmpede med grundlæggende it-drift.\n\nDe værktøjer, der fandtes, var udviklet til private virksomheder og passede dårligt til en myndighed med lovbundne opgaver og offentlig forvaltningsret.",
+        "approach": "Vi udviklede en model med fem dimensioner og fire niveauer, tilpasset statslige opgaver, fx krav om dokumentation af afgørelser og arkivering. Modellen blev afprøvet på otte institutioner og tilrettet efter deres feedback.\n\nInstitutionen udfylder et spørgeskema, og derefter afholdes en dialog på to timer med en konsulent fra styrelsen, hvor svarene udfordres. Institutionen modtager en kort rapport med tre anbefalinger. Resultaterne indgår anonymiseret i en samlet oversigt til styregruppen for den fællesstatslige strategi.",
+        "results": "64 institutioner har gennemført vurderingen. Den samlede oversigt viste, at arkitektur og genbrug af data er den svageste dimension, hvilket har ført til en ny indsats for fælles datastandarder. Over halvdelen af institutionerne har efterfølgende brugt rapporten i deres egen it-strategi.\n\nDialogen var den mest efterspurgte del, og flere institutioner har bedt om en ny vurdering efter to år.",
+        "key_figures": [
+            ("64", "institutioner", "har gennemført vurderingen"),
+            ("5", "dimensioner", "i modellen"),
+        ],
+        "quote": (
+            "Spørgeskemaet giver et tal. Samtalen bagefter giver en forståelse af, hvorfor tallet er, som det er.",
+            "Camilla Bech, chefkonsulent",
+        ),
+        "lessons": [
+            (
+                "Uden den efterfølgende dialog vurderede institutionerne sig selv for højt. Samtalen justerede gennemsnitligt svarene et halvt niveau ned.",
+                "success",
+            ),
+            (
+                "Vi lovede anonymitet, men små institutioner kunne genkendes i oversigten. Saml små institutioner i grupper, før I offentliggør.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Camilla Bech",
+                "Chefkonsulent",
+                "Digitaliseringsstyrelsen",
+                "camilla.bech@digst.example",
+            ),
+        ],
+        "related": [
+            "mognadsmatning-digitalisering-digg",
+            "digital-parathed-aarhus-kommune",
+            "digital-maturity-self-assessment-statskontoret",
+        ],
+        "theme": "digital-maturity",
+    },
+    {
+        "slug": "digital-parathed-aarhus-kommune",
+        "title": "Hvor parate er forvaltningerne? Aarhus Kommunes digitale selvevaluering",
+        "language": "da",
+        "organisations": ["aarhus-kommune"],
+        "country": "DK",
+        "topics": ["maturity-measurement", "e-services"],
+        "status": "ongoing",
+        "start": "2023-01-01",
+        "end": None,
+        "summary": "Aarhus Kommune gennemfører hvert andet år en selvevaluering af forvaltningernes digitale parathed, med særligt fokus på borgerrettede selvbetjeningsløsninger og medarbejdernes kompetencer. Resultatet bruges til at fordele midler fra kommunens digitaliseringspulje.",
+        "problem": "Kommunens digitaliseringspulje på 40 mio. kr. blev tidligere fordelt efter ansøgninger, og det var typisk de forvaltninger, der i forvejen var stærke, som skrev de bedste ansøgninger. Forvaltninger med mange borgerhenvendelser og lav digital kapacitet, fx på socialområdet, fik ofte afslag.\n\nByrådet efterlyste en mere gennemsigtig prioritering baseret på, hvor behovet og potentialet reelt var størst.",
+        "approach": "Vi tilpassede en fællesoffentlig model til kommunale forhold og tilføjede en dimension om borgernes brug af selvbetjening, hvor vi kunne hente data direkte fra vores egne løsninger. Hver forvaltning gennemfører evalueringen i en workshop med ledelse, fagmedarbejdere og tillidsrepræsentanter.\n\nResultatet kombineres med en opgørelse over henvendelsesvolumen. Forvaltninger med lav parathed og høj volumen kan søge puljen med en forenklet ansøgning og får tilknyttet en digitaliseringskonsulent.",
+        "results": "Første runde i 2023 omfattede alle syv magistratsafdelinger. Andelen af puljemidler til socialområdet steg fra 8 til 27 procent, og der er igangsat tre nye selvbetjeningsløsninger på området.\n\nAnden runde gennemføres i 2025. Vi forventer, at forskellen mellem forvaltningerne vil være mindsket, men det er for tidligt at konkludere.",
+        "key_figures": [
+            ("27", "%", "af puljemidlerne går nu til socialområdet"),
+            ("7", "magistratsafdelinger", "deltog i første runde"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Data om faktisk brug af selvbetjening gjorde evalueringen mindre subjektiv og sværere at diskutere sig ud af.",
+                "success",
+            ),
+            (
+                "Tillidsrepræsentanterne var ikke med i første workshop, og det skabte mistanke om, at evalueringen skulle bruges til at skære stillinger.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Thomas Lauridsen",
+                "Digitaliseringschef",
+                "Aarhus Kommune",
+                "thomas.lauridsen@aarhus.example",
+            ),
+        ],
+        "related": [
+            "modenhedsvurdering-statslige-institutioner-digst",
+            "digital-mognad-forvaltningar-goteborgs-stad",
+        ],
+        "theme": "digital-maturity",
+    },
+    {
+        "slug": "digital-maturity-self-assessment-statskontoret",
+        "title": "What a digital maturity self-assessment can and cannot tell you",
+        "language": "en",
+        "organisations": ["statskontoret"],
+        "country": "SE",
+        "topics": ["maturity-measurement", "digitalisation-follow-up"],
+        "status": "completed",
+        "start": "2022-05-01",
+        "end": "2023-04-30",
+        "summary": "Statskontoret evaluated how Swedish government agencies use maturity self-assessments in their governance. The evaluation, summarised here for a Nordic audience, found that the scores are poor for comparison but useful as a structured conversation inside the management team.",
+        "problem": "Over a decade, Swedish agencies had been asked to assess their digital maturity in several government-commissioned surveys, often with different models. The government wanted to know whether these assessments had actually improved decisions, or whether they had become a reporting exercise.\n\nThe question mattered because ministries had started to refer to maturity scores in their steering dialogues with agencies, as if the numbers were comparable.",
+        "approach": "We reviewed assessments from 40 agencies, interviewed management teams in twelve of them and compared self-assessed scores with independent indicators such as the share of digital applications, system age and IT cost data. We also observed four assessment workshops.\n\nThe evaluation was carried out by a team of four analysts over one year and reported to the Ministry of Finance with recommendations for both the government and the agencies.",
+        "results": "Self-assessed scores correlated weakly with the independent indicators; agencies that had recently been criticised rated themselves lower, while well-performing agencies sometimes rated themselves modestly. Comparisons across agencies were therefore unreliable.\n\nHowever, agencies that ran the assessment as a workshop with the management team and followed up with a concrete plan reported real changes in priorities. We recommended that ministries stop using maturity scores in steering dialogues and instead ask agencies what they have done with the results.",
+        "key_figures": [
+            ("40", "agencies", "assessments reviewed"),
+            ("12", "management teams", "interviewed"),
+        ],
+        "quote": (
+            "The number is the least interesting output. The discussion that leads to it is where the value lies.",
+            "Johan Wikström, senior analyst",
+        ),
+        "lessons": [
+            (
+                "Do not rank agencies on self-assessed maturity scores; the ranking rewards optimism, not capability.",
+                "pitfall",
+            ),
+            (
+                "Combine self-assessment with a few hard indicators the agency cannot influence by how it answers.",
+                "success",
+            ),
+            (
+                "Agree beforehand what the management team will do with the result, or the assessment ends in a report nobody reads.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Johan Wikström",
+                "Senior analyst",
+                "Statskontoret",
+                "johan.wikstrom@statskontoret.example",
+            ),
+        ],
+        "related": [
+            "mognadsmatning-digitalisering-digg",
+            "modenhedsvurdering-statslige-institutioner-digst",
+        ],
+        "theme": "digital-maturity",
+    },
 ]
 
 LESSONS = [
