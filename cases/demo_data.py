@@ -566,6 +566,445 @@ CASES = [
         ],
         "theme": "digital-maturity",
     },
+    {
+        "slug": "riskbaserat-urval-yrkestrafik-transportstyrelsen",
+        "title": "Riskbaserat urval för tillsyn av yrkestrafik",
+        "language": "sv",
+        "organisations": ["transportstyrelsen"],
+        "country": "SE",
+        "topics": ["supervision", "data-and-analytics"],
+        "status": "completed",
+        "start": "2020-10-01",
+        "end": "2022-12-31",
+        "summary": "Transportstyrelsen ersatte ett i stort sett slumpmässigt urval av åkerier med en riskmodell som väger samman uppgifter från vägkontroller, färdskrivare och tidigare tillsyn. Inspektörerna besöker nu i högre grad de företag där bristerna finns.",
+        "problem": "Omkring 40 000 företag har tillstånd för yrkesmässig trafik, men myndigheten har resurser att granska cirka 1 500 per år. Urvalet byggde på tips, geografisk spridning och inspektörernas erfarenhet. Bara 23 procent av tillsynsobjekten visade sig ha väsentliga brister, och allvarliga överträdelser upptäcktes ofta först efter olyckor.\n\nSamtidigt fanns uppgifter i myndighetens egna register som pekade på risk, men de användes inte systematiskt.",
+        "approach": "En grupp med inspektörer, jurister och analytiker identifierade ett trettiotal riskindikatorer, bland annat överträdelser av kör- och vilotider, fordon med körförbud och ägarbyten. Juristerna prövade varje indikator mot offentlighets- och sekretesslagen och registerförfattningarna. Uppgifter från andra myndigheter som vi saknade stöd för att hämta valdes bort.\n\nModellen ger varje företag en poäng som uppdateras varje månad. Inspektörerna ser de viktigaste skälen bakom poängen och kan avstå från ett föreslaget objekt med motivering. Tio procent av urvalet är fortfarande slumpmässigt, för att modellen ska kunna utvärderas och för att alla företag ska kunna bli granskade.",
+        "results": "Andelen tillsynsobjekt med väsentliga brister steg från 23 till 41 procent under det första hela året. De slumpmässigt valda objekten låg kvar på samma nivå som tidigare, vilket visar att skillnaden beror på urvalet.\n\nInspektörerna var till en början skeptiska men använder i dag modellen som utgångspunkt i planeringen. Kritik har framförts om att små åkerier med få kontroller får för lite data för att bedömas rättvist, vilket vi arbetar vidare med.",
+        "key_figures": [
+            ("41", "%", "av tillsynsobjekten hade väsentliga brister, tidigare 23"),
+            ("10", "%", "av urvalet görs fortfarande slumpmässigt"),
+        ],
+        "quote": (
+            "Modellen tar inte bort vårt omdöme, den gör att vi lägger det på rätt företag.",
+            "Anders Kvist, inspektör",
+        ),
+        "lessons": [
+            (
+                "Behåll en slumpmässig kontrollgrupp. Utan den hade vi inte kunnat visa att modellen gör skillnad.",
+                "success",
+            ),
+            (
+                "Låt juristerna pröva varje indikator tidigt. Vi lade två månader på en indikator som sedan inte fick användas.",
+                "pitfall",
+            ),
+            (
+                "Visa skälen bakom poängen för inspektörerna, annars upplevs urvalet som godtyckligt.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Anders Kvist",
+                "Inspektör, yrkestrafik",
+                "Transportstyrelsen",
+                "anders.kvist@transportstyrelsen.example",
+            ),
+            (
+                "Elin Sandberg",
+                "Analytiker",
+                "Transportstyrelsen",
+                "elin.sandberg@transportstyrelsen.example",
+            ),
+        ],
+        "related": [
+            "risikobaseret-udvaelgelse-tilsyn-arbejdstilsynet",
+            "risk-scoring-company-registrations-erhvervsstyrelsen",
+        ],
+        "theme": "risk-based-supervision",
+    },
+    {
+        "slug": "risikobaseret-udvaelgelse-tilsyn-arbejdstilsynet",
+        "title": "Risikobaseret udvælgelse af virksomheder til tilsyn",
+        "language": "da",
+        "organisations": ["arbejdstilsynet"],
+        "country": "DK",
+        "topics": ["supervision", "data-and-analytics"],
+        "status": "completed",
+        "start": "2019-06-01",
+        "end": "2021-12-31",
+        "summary": "Arbejdstilsynet udvikler en statistisk model, der forudsiger, hvilke virksomheder der har dårligt arbejdsmiljø, ud fra branche, størrelse, anmeldte arbejdsulykker og tidligere påbud. Tilsynsførende kommer nu oftere ud på de arbejdspladser, hvor der er problemer.",
+        "problem": "Danmark har over 200.000 virksomheder med ansatte, og Arbejdstilsynet gennemfører omkring 15.000 tilsynsbesøg om året. Tidligere var en stor del af besøgene planlagt efter branchekampagner, hvor alle virksomheder i en branche kunne blive udtaget.\n\nDet betød, at tilsynsførende brugte tid på velfungerende arbejdspladser, mens virksomheder med gentagne ulykker ikke blev besøgt i flere år. Rigsrevisionen havde påpeget, at udvælgelsen ikke var tilstrækkeligt målrettet.",
+        "approach": "Vi samlede data fra CVR, anmeldte arbejdsskader, tidligere tilsyn og afgørelser og byggede en model, der estimerer sandsynligheden for, at et tilsyn fører til en afgørelse. Modellen blev trænet på fem års tilsynsresultater og valideret på et år, den ikke havde set.\n\nDatabeskyttelsesrådgiveren vurderede behandlingen, og fordi enkeltmandsvirksomheder kan være personoplysninger, indgår de ikke i modellen. Tilsynscentrene får hver måned en liste med prioriterede virksomheder, men planlægger fortsat selv ruterne. En del af besøgene afsættes stadig til anmeldelser og klager.",
+        "results": "Andelen af risikobaserede tilsyn, der førte til mindst én afgørelse, steg fra 55 til 68 procent. Antallet af besøg uden fund er faldet med omkring 2.000 om året, og de frigjorte ressourcer er brugt på opfølgning hos virksomheder med alvorlige problemer.\n\nModellen gentrænes årligt. Fagforbund og arbejdsgiverorganisationer er orienteret om principperne, men ikke om de konkrete vægte, så virksomhederne ikke kan indrette sig efter dem.",
+        "key_figures": [
+            ("68", "%", "af tilsyn fører til afgørelse, før 55"),
+            ("2.000", "besøg", "færre tilsyn uden fund om året"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Valider altid på et år, modellen ikke er trænet på. Vores første version så bedre ud, end den var.",
+                "pitfall",
+            ),
+            (
+                "Lad tilsynscentrene beholde ruteplanlægningen. En liste at prioritere fra blev modtaget bedre end en færdig plan.",
+                "success",
+            ),
+            (
+                "Fortæl åbent om principperne bag udvælgelsen, men hold vægtene for jer selv.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Birgitte Lund",
+                "Specialkonsulent, analyse",
+                "Arbejdstilsynet",
+                "birgitte.lund@at.example",
+            ),
+        ],
+        "related": [
+            "riskbaserat-urval-yrkestrafik-transportstyrelsen",
+            "risk-scoring-company-registrations-erhvervsstyrelsen",
+        ],
+        "theme": "risk-based-supervision",
+    },
+    {
+        "slug": "risk-scoring-company-registrations-erhvervsstyrelsen",
+        "title": "Risk scoring of new company registrations to target fraud checks",
+        "language": "en",
+        "organisations": ["erhvervsstyrelsen"],
+        "country": "DK",
+        "topics": ["supervision", "data-and-analytics", "information-security"],
+        "status": "ongoing",
+        "start": "2022-01-01",
+        "end": None,
+        "summary": "The Danish Business Authority registers around 40,000 new companies a year, almost all through self-service. A risk score now flags registrations that resemble earlier fraud cases so that a small control team can check them before the company can issue invoices or claim VAT refunds.",
+        "problem": "Registration in the Central Business Register is fast and digital by design, which is good for honest entrepreneurs but has also been exploited. Shell companies were set up with stolen identities or straw men and used for VAT fraud and fake invoicing, costing the public purse several hundred million kroner a year.\n\nManual checks had to be limited to a few percent of registrations, and picking them by rule of thumb caught few real cases.",
+        "approach": "We trained a model on registrations from five years, labelled with the outcome of later investigations by the tax authority and the police. Features include how the registration was made, reuse of addresses and bank accounts, the age and history of the owners and links to previously dissolved companies. Legal analysis confirmed that the Company Act gives a basis for control; the processing was documented in a data protection impact assessment.\n\nRegistrations above a threshold are held for a manual check within two working days. The caseworker sees which factors drove the score and decides; the model never rejects a registration on its own.",
+        "results": "In the first two years, the share of checked registrations that led to dissolution or a report to the police rose from 6 to 24 percent. Processing for the 97 percent of registrations that are not flagged is unchanged.\n\nWe are now testing a second model that looks at changes to existing companies, such as sudden changes of owner, which is where fraudsters have moved.",
+        "key_figures": [
+            ("24", "%", "of checked registrations led to action, up from 6"),
+            ("97", "%", "of registrations pass without delay"),
+        ],
+        "quote": (
+            "Fraud moves to wherever control is weakest, so the model is never finished.",
+            "Kasper Riis, head of control",
+        ),
+        "lessons": [
+            (
+                "Labels from other authorities' investigations were the most valuable data, and agreeing how to share them took longer than building the model.",
+                "pitfall",
+            ),
+            (
+                "Keeping the check within two working days meant honest businesses hardly noticed it, which kept political support.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Kasper Riis",
+                "Head of control",
+                "Erhvervsstyrelsen",
+                "kasper.riis@erst.example",
+            ),
+        ],
+        "related": [
+            "risikobaseret-udvaelgelse-tilsyn-arbejdstilsynet",
+            "riskbaserat-urval-yrkestrafik-transportstyrelsen",
+        ],
+        "theme": "risk-based-supervision",
+    },
+    {
+        "slug": "chatbot-kundtjanst-pensionsmyndigheten",
+        "title": "Chatbot för kundtjänst som svarar på pensionsfrågor dygnet runt",
+        "language": "sv",
+        "organisations": ["pensionsmyndigheten"],
+        "country": "SE",
+        "topics": ["citizen-service", "e-services"],
+        "status": "completed",
+        "start": "2020-03-01",
+        "end": "2022-02-28",
+        "summary": "Pensionsmyndigheten införde en chatbot på webbplatsen som besvarar vanliga frågor om bostadstillägg, uttag av pension och utbetalningsdagar. När frågan blir personlig lämnas samtalet över till en handläggare i kundtjänst med hela konversationen bifogad.",
+        "problem": "Kundtjänsten tar emot drygt två miljoner telefonsamtal per år, och kötiderna var långa i samband med utbetalningar och årsbesked. En analys visade att nästan hälften av samtalen gällde generella frågor som redan besvarades på webbplatsen, men många pensionärer hittade inte svaren eller litade inte på att de gällde just dem.\n\nSamtidigt ville myndigheten inte tvinga någon till digitala kanaler; telefonen skulle finnas kvar.",
+        "approach": "Vi upphandlade en chatbotplattform via ett befintligt ramavtal och byggde innehållet själva. En redaktion med handläggare från kundtjänsten skrev svaren i klarspråk och prioriterade de 120 vanligaste frågorna. Chatboten har ingen tillgång till personuppgifter och ber aldrig om personnummer.\n\nVi testade med äldre användare i fyra omgångar. Det ledde till större text, färre knappar och en tydlig knapp för att prata med en människa. Varje vecka går redaktionen igenom frågor som chatboten inte förstod och lägger till eller förbättrar svar.",
+        "results": "Chatboten för omkring 40 000 samtal i månaden och besvarar 62 procent av dem utan överlämning. Antalet telefonsamtal om generella frågor har minskat med 15 procent, medan den totala kontakten med myndigheten är oförändrad.\n\nI kundundersökningen ger användarna chatboten 3,9 av 5. Den högsta kritiken gäller svar som är korrekta men för allmänt hållna.",
+        "key_figures": [
+            ("62", "%", "av samtalen besvaras utan överlämning"),
+            ("15", "%", "färre telefonsamtal om generella frågor"),
+        ],
+        "quote": (
+            "Det var handläggarnas formuleringar som gjorde skillnaden, inte tekniken.",
+            "Eva Lundgren, enhetschef kundtjänst",
+        ),
+        "lessons": [
+            (
+                "Låt kundtjänstens handläggare äga innehållet. De vet vilka frågor som faktiskt ställs och hur de ska besvaras.",
+                "success",
+            ),
+            (
+                "Testa med de verkliga målgrupperna tidigt. Vår första version var byggd för yngre användare och fungerade dåligt för pensionärer.",
+                "pitfall",
+            ),
+            (
+                "En synlig väg till en människa ökade förtroendet för chatboten i stället för att minska användningen.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Eva Lundgren",
+                "Enhetschef, kundtjänst",
+                "Pensionsmyndigheten",
+                "eva.lundgren@pensionsmyndigheten.example",
+            ),
+        ],
+        "related": [
+            "digital-assistent-borgerservice-kobenhavns-kommune",
+            "chattbot-kontaktcenter-goteborgs-stad",
+        ],
+        "theme": "chatbot",
+    },
+    {
+        "slug": "chattbot-kontaktcenter-goteborgs-stad",
+        "title": "Chattrobot i stadens kontaktcenter – därför avslutade vi piloten",
+        "language": "sv",
+        "organisations": ["goteborgs-stad"],
+        "country": "SE",
+        "topics": ["citizen-service", "ai-in-casework"],
+        "status": "stopped",
+        "start": "2021-05-01",
+        "end": "2022-04-30",
+        "summary": "Göteborgs Stad testade en chattrobot för frågor om förskola, avfall och parkering. Efter ett år avbröts piloten: robotens svar var för ofta fel eller för allmänna. Pengarna lades i stället på bättre webbinnehåll, vilket minskade samtalen mer än roboten gjort.",
+        "problem": "Stadens kontaktcenter tar emot omkring 800 000 samtal per år och har svårt att hålla svarstiderna under vissa perioder, till exempel när förskoleplaceringar skickas ut. Många frågor är återkommande, och ledningen ville pröva om en chattrobot kunde avlasta handläggarna.\n\nStadens verksamhetsområden har dock olika regler och ofta olika svar beroende på stadsdel, vilket gör frågorna svårare än de ser ut.",
+        "approach": "Piloten genomfördes med en leverantör som hade erbjudit en färdig lösning baserad på en stor språkmodell. Leverantören tränade modellen på stadens webbsidor, och en liten grupp från kontaktcentret granskade svaren. Personuppgifter skulle inte behandlas, men användarna skrev ändå in egna uppgifter, vilket krävde en ny bedömning av dataskyddsombudet.\n\nPiloten utvärderades efter sex och tolv månader med stickprov på 500 konversationer.",
+        "results": "Endast 58 procent av svaren bedömdes som korrekta och tillräckliga, och 9 procent var direkt felaktiga, exempelvis om avgifter. Samtalen till kontaktcentret minskade inte mätbart. Piloten avslutades.\n\nGranskningen visade att många fel berodde på motstridig och inaktuell information på webben. Stadens webbredaktion städade därefter bort omkring 1 200 sidor och skrev om de 50 mest besökta, vilket minskade samtalen om förskola med 12 procent.",
+        "key_figures": [
+            ("58", "%", "korrekta och tillräckliga svar i piloten"),
+            ("1 200", "webbsidor", "rensades efter piloten"),
+        ],
+        "quote": (
+            "Roboten blev en spegel av vår webb. Det var webben vi behövde göra något åt.",
+            "Karl Hedlund, chef kontaktcenter",
+        ),
+        "lessons": [
+            (
+                "Städa och samordna källinnehållet innan ni bygger en chattrobot på det. Den blir aldrig bättre än sina källor.",
+                "pitfall",
+            ),
+            (
+                "Räkna med att invånare skriver in personuppgifter även när de uppmanas att låta bli, och planera dataskyddet därefter.",
+                "pitfall",
+            ),
+            (
+                "Att avbryta i tid och redovisa varför gav lärdomar som andra förvaltningar har haft nytta av.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Karl Hedlund",
+                "Chef, kontaktcenter",
+                "Göteborgs Stad",
+                "karl.hedlund@goteborg.example",
+            ),
+        ],
+        "related": [
+            "chatbot-kundtjanst-pensionsmyndigheten",
+            "digital-assistent-borgerservice-kobenhavns-kommune",
+        ],
+        "theme": "chatbot",
+    },
+    {
+        "slug": "digital-assistent-borgerservice-kobenhavns-kommune",
+        "title": "Digital assistent hjælper borgere med pas, kørekort og flytning",
+        "language": "da",
+        "organisations": ["kobenhavns-kommune"],
+        "country": "DK",
+        "topics": ["citizen-service", "ai-in-casework"],
+        "status": "ongoing",
+        "start": "2022-08-01",
+        "end": None,
+        "summary": "Københavns Kommunes Borgerservice har en digital assistent på kk.dk, som guider borgerne gennem de mest almindelige spørgsmål om pas, kørekort, flytning og sundhedskort. Den kan booke tid og sende borgeren videre til den rigtige selvbetjeningsløsning på borger.dk.",
+        "problem": "Borgerservice i København havde lange ventetider både i telefonen og ved skrankerne, og mange borgere mødte op uden at have booket tid eller uden de rigtige papirer. Omkring en tredjedel af opkaldene handlede om, hvad man skal medbringe, og hvordan man booker tid.\n\nMange henvendelser kommer fra borgere, der ikke har dansk som modersmål, og informationen på hjemmesiden var kun på dansk.",
+        "approach": "Vi byggede assistenten på en platform, som flere kommuner bruger via et fælleskommunalt indkøb, så vi kunne genbruge andres svar og dele vores. Indholdet er skrevet af medarbejdere fra skranken og findes på dansk og engelsk. Assistenten behandler ikke cpr-numre og henviser til MitID-løsninger, når borgeren skal ind i sin egen sag.\n\nVi startede med pas og kørekort og tilføjede et nyt emne hver anden måned. En medarbejder fra Borgerservice bruger ti timer om ugen på at læse samtaler og rette svar.",
+        "results": "Assistenten har omkring 25.000 samtaler om måneden. Andelen af borgere, der møder op uden de rigtige dokumenter, er faldet fra 14 til 6 procent, og telefonhenvendelserne om pas og kørekort er faldet med 20 procent.\n\nDen engelske version bruges mere end forventet og står for næsten 30 procent af samtalerne. Næste skridt er at tilføje flere sprog.",
+        "key_figures": [
+            ("25.000", "samtaler", "om måneden"),
+            ("6", "%", "møder op uden de rigtige dokumenter, før 14"),
+        ],
+        "quote": (
+            "Vi måler ikke succes på, hvor mange samtaler den klarer alene, men på, hvor mange der kommer rigtigt forberedt til skranken.",
+            "Nanna Friis, teamleder i Borgerservice",
+        ),
+        "lessons": [
+            (
+                "Deling af indhold med andre kommuner på samme platform sparede os for at skrive mange af standardsvarene.",
+                "success",
+            ),
+            (
+                "Sæt faste timer af til vedligeholdelse. Uden en medarbejder med tid til at rette svar falder kvaliteten hurtigt.",
+                "success",
+            ),
+            (
+                "Vi undervurderede behovet for andre sprog end dansk og kom for sent i gang med den engelske version.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Nanna Friis",
+                "Teamleder, Borgerservice",
+                "Københavns Kommune",
+                "nanna.friis@kk.example",
+            ),
+        ],
+        "related": [
+            "chatbot-kundtjanst-pensionsmyndigheten",
+            "chattbot-kontaktcenter-goteborgs-stad",
+        ],
+        "theme": "chatbot",
+    },
+    {
+        "slug": "internkontroll-riskanalys-bolagsverket",
+        "title": "Internkontroll och riskanalys i registreringsprocessen",
+        "language": "sv",
+        "organisations": ["bolagsverket"],
+        "country": "SE",
+        "topics": ["internal-governance", "information-security"],
+        "status": "completed",
+        "start": "2021-09-01",
+        "end": "2023-03-31",
+        "summary": "Efter kritik från internrevisionen byggde Bolagsverket om sitt arbete med intern styrning och kontroll. Riskanalysen görs nu i varje process tillsammans med dem som utför arbetet, och kontrollerna mot bolagskapningar och felaktiga registreringar följs upp med data i stället för i text.",
+        "problem": "Bolagsverkets riskanalys gjordes en gång om året av en central funktion och resulterade i ett dokument med över 200 risker, som få i verksamheten kände till. Internrevisionen konstaterade att flera kontroller inte utfördes som beskrivet och att myndigheten inte kunde visa att de fungerade.\n\nSamtidigt ökade antalet bolagskapningar, där obehöriga registrerar ändringar av styrelse eller adress för att ta över ett företag.",
+        "approach": "Vi gick från en central till en processnära riskanalys. I varje huvudprocess hölls workshoppar med handläggare, chefer och en controller, enligt en gemensam mall med sannolikhet och konsekvens. Riskerna prioriterades ned till de tio viktigaste per process, och varje kontroll fick en ägare.\n\nFör registreringsprocessen infördes en automatisk kontroll av ändringsanmälningar som avviker från bolagets historik, till exempel byte av alla styrelseledamöter samtidigt. Kontrollerna följs upp kvartalsvis med nyckeltal i ledningsgruppen, och underlaget till myndighetens bedömning enligt förordningen om intern styrning och kontroll byggs upp löpande.",
+        "results": "Antalet dokumenterade risker minskade från över 200 till 64, men alla har nu en ägare och en kontroll som följs upp. Internrevisionens uppföljning två år senare bedömde arbetet som tillfredsställande.\n\nDen automatiska kontrollen stoppade under första året omkring 300 misstänkta kapningsförsök innan de registrerades. Handläggningstiden för normala ändringar påverkades inte.",
+        "key_figures": [
+            ("64", "risker", "med ägare och uppföljd kontroll, tidigare över 200"),
+            ("300", "kapningsförsök", "stoppade första året"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Färre risker med tydliga ägare ger mer kontroll än en lång lista som ingen äger.",
+                "success",
+            ),
+            (
+                "Riskanalysen blev en skrivbordsövning så länge den gjordes centralt. Handläggarna kände till riskerna som aldrig kom med.",
+                "pitfall",
+            ),
+            (
+                "Följ upp kontrollerna med data i ledningsgruppen; en textrapport en gång om året upptäcker inget i tid.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Lena Forsberg",
+                "Controller",
+                "Bolagsverket",
+                "lena.forsberg@bolagsverket.example",
+            ),
+        ],
+        "related": [
+            "intern-kontrol-tilskudsforvaltning-star",
+            "intern-styrning-leverantorer-arbetsformedlingen",
+        ],
+        "theme": "internal-control",
+    },
+    {
+        "slug": "intern-styrning-leverantorer-arbetsformedlingen",
+        "title": "Intern styrning och kontroll av leverantörer av matchningstjänster",
+        "language": "sv",
+        "organisations": ["arbetsformedlingen"],
+        "country": "SE",
+        "topics": ["internal-governance", "procurement", "data-and-analytics"],
+        "status": "completed",
+        "start": "2020-11-01",
+        "end": "2023-06-30",
+        "summary": "När Arbetsförmedlingen började köpa matchningstjänster från fristående leverantörer ökade risken för felaktiga ersättningar. Myndigheten byggde upp en kontrollfunktion som kombinerar dataanalys av leverantörernas rapporter med stickprov och uppföljningsbesök.",
+        "problem": "Genom reformeringen av Arbetsförmedlingen fick hundratals leverantörer i uppdrag att stödja arbetssökande, med ersättning kopplad till resultat. Leverantörerna rapporterar själva aktiviteter och resultat, och myndigheten betalade ut över två miljarder kronor per år.\n\nRiksrevisionen och myndighetens internrevision pekade på brister i kontrollen: granskningen var manuell, slumpmässig och täckte mindre än en procent av utbetalningarna.",
+        "approach": "Vi inrättade en leverantörskontroll med tolv medarbetare och en analytiker. Med hjälp av uppgifter som redan fanns i myndighetens system byggdes indikatorer för misstänkta mönster, till exempel många aktiviteter registrerade samma dag eller påfallande hög resultatandel för en enskild handledare.\n\nAvvikande leverantörer granskas med dokumentkontroll och besök. Villkoren i avtalen reviderades i samråd med upphandlingsenheten, så att myndigheten fick rätt att begära in underlag och att hålla inne ersättning under utredning. Resultaten rapporteras i den interna styrningen varje månad.",
+        "results": "Under de första två åren återkrävdes 86 miljoner kronor och 23 leverantörer fick avtalet hävt. Andelen granskade utbetalningar steg till nio procent, samtidigt som antalet granskningar utan anmärkning minskade.\n\nUppföljningen har också visat brister i myndighetens egna rutiner, bland annat otydliga instruktioner till leverantörerna, som nu har rättats.",
+        "key_figures": [
+            ("86", "mnkr", "återkrävt under två år"),
+            ("9", "%", "av utbetalningarna granskas, tidigare under 1"),
+        ],
+        "quote": (
+            "Kontroll handlar inte om misstro mot leverantörerna utan om att kunna stå för varje krona vi betalar ut.",
+            "Fredrik Almqvist, chef leverantörskontroll",
+        ),
+        "lessons": [
+            (
+                "Skriv in rätten till kontroll och innehållande av ersättning i avtalen från början. Det är svårt att förhandla in i efterhand.",
+                "pitfall",
+            ),
+            (
+                "Dataanalys för att välja ut vilka leverantörer som granskas gav fyra gånger fler fynd än slumpmässiga stickprov.",
+                "success",
+            ),
+            (
+                "Återkoppla mönster till dem som skriver instruktionerna. Många fel berodde på våra egna otydligheter.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Fredrik Almqvist",
+                "Chef, leverantörskontroll",
+                "Arbetsförmedlingen",
+                "fredrik.almqvist@arbetsformedlingen.example",
+            ),
+        ],
+        "related": [
+            "internkontroll-riskanalys-bolagsverket",
+            "intern-kontrol-tilskudsforvaltning-star",
+        ],
+        "theme": "internal-control",
+    },
+    {
+        "slug": "intern-kontrol-tilskudsforvaltning-star",
+        "title": "Styrket intern kontrol og risikostyring i tilskudsforvaltningen",
+        "language": "da",
+        "organisations": ["star"],
+        "country": "DK",
+        "topics": ["internal-governance", "efficiency"],
+        "status": "completed",
+        "start": "2021-03-01",
+        "end": "2022-12-31",
+        "summary": "Styrelsen for Arbejdsmarked og Rekruttering forvalter hvert år puljer og tilskud for flere milliarder kroner. Efter bemærkninger fra revisionen blev kontrollen lagt om fra ens kontrol af alle sager til en risikovurdering, hvor de største og mest usikre tilskud får mest opmærksomhed.",
+        "problem": "Styrelsen administrerer over 80 puljer til kommuner, a-kasser og projekter. Alle tilskud blev kontrolleret efter samme procedure uanset størrelse, og sagsbehandlerne brugte lige så lang tid på et tilskud på 50.000 kr. som på et på 20 mio. kr.\n\nRigsrevisionen og den interne revision havde gentagne bemærkninger om manglende dokumentation af kontroller og om, at regnskaber blev godkendt uden tilstrækkelig gennemgang. Samtidigt voksede sagsbunkerne.",
+        "approach": "Vi indførte en risikomodel, hvor hvert tilskud vurderes på beløb, tilskudsmodtagerens erfaring, kompleksitet og tidligere fejl. Tilskud med lav risiko får en forenklet kontrol, mens høj risiko udløser en uddybende gennemgang og eventuelt et kontrolbesøg.\n\nRisikomodellen og kontrolniveauerne blev godkendt af direktionen og drøftet med Rigsrevisionen, før de blev taget i brug. Kontrollerne dokumenteres nu i sagsbehandlingssystemet, og en gang i kvartalet laver en medarbejder uden for teamet en stikprøve på 30 sager.",
+        "results": "Tiden brugt på regnskabskontrol af små tilskud er faldet med omkring 40 procent, og tiden er flyttet til de store og risikofyldte tilskud. Tilbagebetalingskravene er steget fra 11 til 19 mio. kr. om året, fordi fejlene findes, hvor de er.\n\nRevisionens seneste gennemgang havde ingen væsentlige bemærkninger til tilskudsforvaltningen.",
+        "key_figures": [
+            ("40", "%", "mindre tid på kontrol af små tilskud"),
+            ("19", "mio. kr.", "i tilbagebetalingskrav om året, før 11"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Drøft risikomodellen med revisionen, før I tager den i brug. Så bliver den en del af løsningen og ikke en ny bemærkning.",
+                "success",
+            ),
+            (
+                "Den forenklede kontrol blev først misforstået som ingen kontrol. Beskriv tydeligt, hvad der fortsat skal tjekkes.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Jakob Winther",
+                "Chefkonsulent, tilskud",
+                "Styrelsen for Arbejdsmarked og Rekruttering",
+                "jakob.winther@star.example",
+            ),
+        ],
+        "related": [
+            "internkontroll-riskanalys-bolagsverket",
+            "intern-styrning-leverantorer-arbetsformedlingen",
+        ],
+        "theme": "internal-control",
+    },
 ]
 
 LESSONS = [
