@@ -66,9 +66,7 @@ def indexable_page_ids() -> list[int]:
     models = indexable_page_models()
     if not models:
         return []
-    return list(
-        Page.objects.live().type(*models).order_by("path").values_list("id", flat=True)
-    )
+    return list(Page.objects.live().type(*models).order_by("path").values_list("id", flat=True))
 
 
 def search_document_of(page: Page) -> SearchDocument | None:
@@ -276,9 +274,7 @@ def rebuild(
     state = IndexState.objects.filter(model_id=model_id).first()
     if state is None:
         status = (
-            IndexState.Status.BUILDING
-            if IndexState.objects.active()
-            else IndexState.Status.ACTIVE
+            IndexState.Status.BUILDING if IndexState.objects.active() else IndexState.Status.ACTIVE
         )
         state = _create_state(setting, status)
 

@@ -52,15 +52,14 @@ KIND_LABELS = {
 }
 
 # Words too common to mark in a snippet or to choose a passage by.
-STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
     och att det som en ett är på av för med till den har de inte om vi jag kan så man
     men var vid eller från när hur vad sig under efter alla också andra
     og at det som en et er på af for med til den har de ikke om vi jeg kan så man
     men var ved eller fra når hvordan hvad sig under efter alle også andre
     the and of to a in is for on that with as are by be this it or from at an how what
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 class SearchMode(StrEnum):
@@ -502,7 +501,9 @@ def _terms_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile(rf"\b(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
-def best_passage(chunks: list[tuple[int, str]], terms: list[str], semantic_chunk_id: int | None) -> str:
+def best_passage(
+    chunks: list[tuple[int, str]], terms: list[str], semantic_chunk_id: int | None
+) -> str:
     """The passage with most distinct query words; the semantically best one otherwise."""
     if not chunks:
         return ""

@@ -29,9 +29,7 @@ STANDALONE_MAX_TOKENS = 480
 
 _WORD_RE = re.compile(r"\w+|[^\w\s]")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"'«»”(\[]?[A-ZÅÄÖÆØÜÉ0-9])")
-_BLOCK_TAGS = (
-    "p, div, li, h1, h2, h3, h4, h5, h6, blockquote, br, tr, section, article, figcaption"
-)
+_BLOCK_TAGS = "p, div, li, h1, h2, h3, h4, h5, h6, blockquote, br, tr, section, article, figcaption"
 
 
 @dataclass(frozen=True)

@@ -212,9 +212,7 @@ class VectorIndex:
         return directory
 
     @classmethod
-    def load(
-        cls, model_id: str, dimension: int, directory: Path | None = None
-    ) -> VectorIndex:
+    def load(cls, model_id: str, dimension: int, directory: Path | None = None) -> VectorIndex:
         """Load and validate the index on disk; IndexFileError when it cannot be trusted."""
         directory = Path(directory or index_directory(model_id))
         metadata = read_metadata(directory)
