@@ -1,0 +1,205 @@
+"""Coordinators' tools in the Wagtail admin: attendee lists, CSV export, messages, copies.
+
+Every view checks that the meeting belongs to a network the user coordinates: a
+coordinator of network A gets 403 for network B.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import notifications, planning, registrations
+from .forms import CopyMeetingForm, MessageForm
+from .models import MeetingPage, Membership, Registration, coordinated_networks
+
+CSV_COLUMNS = [
+    "name",
+    "email",
+    "organisation",
+    "status",
+    "registered at",
+    "dietary needs",
+    "accessibility needs",
+]
+
+
+def _managed_meeting(request, meeting_id) -> MeetingPage:
+    meeting = get_object_or_404(MeetingPage, pk=meeting_id)
+    if not meeting.network.can_be_managed_by(request.user):
+        raise PermissionDenied
+    return meeting
+
+
+def _render(request, template, title, context):
+    return TemplateResponse(
+        request,
+        template,
+        {"page_title": title, "header_icon": "date", **context},
+    )
+
+
+def meeting_list(request):
+    status = Registration.Status
+    network_paths = coordinated_networks(request.user).values_list("path", flat=True)
+    in_managed_network = Q(pk__in=[])
+    for path in network_paths:
+        in_managed_network |= Q(path__startswith=path)
+    meetings = (
+        MeetingPage.objects.filter(in_managed_network)
+        .annotate(
+            registered=Count("registrations", filter=Q(registrations__status=status.REGISTERED)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=status.WAITLISTED)),
+            attended=Count("registrations", filter=Q(registrations__status=status.ATTENDED)),
+        )
+        .order_by("-start")
+    )
+    now = timezone.now()
+    return _render(
+        request,
+        "network/admin/meeting_list.html",
+        _("Meetings and attendees"),
+        {
+            "upcoming": [m for m in meetings if m.end >= now][::-1],
+            "past": [m for m in meetings if m.end < now],
+            "pending_count": Membership.objects.coordinated_by(request.user).pending().count(),
+        },
+    )
+
+
+def attendees(request, meeting_id):
+    meeting = _managed_meeting(request, meeting_id)
+    registration_list = meeting.registrations.select_related(
+        "user__member_profile__organisation"
+    ).order_by("created_at", "pk")
+    return _render(
+        request,
+        "network/admin/attendees.html",
+        _("Attendees: %(meeting)s") % {"meeting": meeting.title},
+        {
+            "meeting": meeting,
+            "counts": meeting.registrations.counts(),
+            "groups": [
+                (label, [r for r in registration_list if r.status == value])
+                for value, label in Registration.Status.choices
+            ],
+        },
+    )
+
+
+def attendees_csv(request, meeting_id):
+    meeting = _managed_meeting(request, meeting_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-attendees.csv"'
+    # A byte order mark so that spreadsheet programs read å, ä, ö and ø correctly.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    rows = meeting.registrations.select_related("user__member_profile__organisation")
+    for registration in rows.order_by("created_at", "pk"):
+        user = registration.user
+        profile = getattr(user, "member_profile", None)
+        writer.writerow(
+            _safe_cell(value)
+            for value in (
+                user.get_full_name() or user.get_username(),
+                user.email,
+                str(profile.organisation) if profile and profile.organisation else "",
+                registration.status,
+                timezone.localtime(registration.created_at, meeting.zone).isoformat(
+                    timespec="minutes"
+                ),
+                registration.dietary_needs,
+                registration.accessibility_needs,
+            )
+        )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    # Spreadsheets run cells that start like a formula; participants write the notes.
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@require_POST
+def set_attendance(request, registration_id):
+    registration = get_object_or_404(Registration, pk=registration_id)
+    _managed_meeting(request, registration.meeting_id)
+    try:
+        registrations.set_attended(registration, request.POST.get("attended") == "1")
+    except registrations.RegistrationError as error:
+        messages.error(request, str(error))
+    return redirect("network_admin:attendees", registration.meeting_id)
+
+
+def message_participants(request, meeting_id):
+    meeting = _managed_meeting(request, meeting_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = notifications.message_participants(
+            meeting,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            reply_to=request.user.email,
+        )
+        messages.success(request, _("Message sent to %(count)d participants.") % {"count": sent})
+        return redirect("network_admin:attendees", meeting.pk)
+    return _render(
+        request,
+        "network/admin/message.html",
+        _("Message the participants of %(meeting)s") % {"meeting": meeting.title},
+        {
+            "meeting": meeting,
+            "form": form,
+            "recipient_count": meeting.registrations.holding_seats().count(),
+        },
+    )
+
+
+def copy_meeting(request, meeting_id):
+    meeting = _managed_meeting(request, meeting_id)
+    with timezone.override(meeting.zone):
+        form = CopyMeetingForm(
+            request.POST or None,
+            initial={"title": meeting.title, "start": timezone.localtime(meeting.start)},
+        )
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        copy = planning.copy_meeting_as_template(
+            meeting,
+            title=form.cleaned_data["title"],
+            start=form.cleaned_data["start"],
+            user=request.user,
+        )
+        messages.success(request, _("A draft copy was made. Check it and publish it when ready."))
+        return redirect("wagtailadmin_pages:edit", copy.pk)
+    return _render(
+        request,
+        "network/admin/copy.html",
+        _("Copy %(meeting)s as a new meeting") % {"meeting": meeting.title},
+        {"meeting": meeting, "form": form},
+    )
+
+
+def membership_requests(request):
+    pending = (
+        Membership.objects.coordinated_by(request.user)
+        .pending()
+        .select_related("network", "user__member_profile__organisation")
+    )
+    return _render(
+        request,
+        "network/admin/membership_requests.html",
+        _("Requests to join"),
+        {"pending": pending, "next": reverse("network_admin:membership_requests")},
+    )

@@ -1,0 +1,222 @@
+"""Members' views: join and leave networks, register for meetings, my meetings, calendars."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import calendar, memberships, registrations
+from .forms import RegistrationForm
+from .models import CalendarFeed, MeetingPage, Membership, NetworkPage, Registration
+
+
+def _visible_page(request, model, pk):
+    """A live page the request may see, honouring Wagtail's page privacy; 404 otherwise."""
+    page = get_object_or_404(model.objects.live(), pk=pk)
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404
+    return page
+
+
+def _public_page(model, pk):
+    """A live page without view restrictions: what calendar apps, which send no cookies, get."""
+    return get_object_or_404(model.objects.live().public(), pk=pk)
+
+
+def _redirect_back(request, fallback: str):
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+@require_POST
+@login_required
+def join_network(request, network_id):
+    network = _visible_page(request, NetworkPage, network_id)
+    membership = memberships.join(network, request.user)
+    if membership.is_active:
+        messages.success(request, _("Welcome to %(network)s.") % {"network": network.title})
+    else:
+        messages.success(
+            request, _("Thank you. The coordinators will look at your request to join.")
+        )
+    return redirect(network.url)
+
+
+@require_POST
+@login_required
+def leave_network(request, network_id):
+    network = _visible_page(request, NetworkPage, network_id)
+    membership = get_object_or_404(network.memberships, user=request.user)
+    memberships.leave(membership)
+    messages.success(request, _("You have left %(network)s.") % {"network": network.title})
+    return redirect(network.url)
+
+
+def _managed_membership(request, membership_id) -> Membership:
+    membership = get_object_or_404(Membership.objects.select_related("network"), pk=membership_id)
+    if not membership.network.can_be_managed_by(request.user):
+        raise PermissionDenied
+    return membership
+
+
+@require_POST
+@login_required
+def approve_membership(request, membership_id):
+    membership = _managed_membership(request, membership_id)
+    memberships.approve(membership)
+    messages.success(
+        request, _("%(name)s is now a member.") % {"name": _display_name(membership.user)}
+    )
+    return _redirect_back(request, membership.network.url)
+
+
+@require_POST
+@login_required
+def decline_membership(request, membership_id):
+    membership = _managed_membership(request, membership_id)
+    memberships.decline(membership)
+    messages.info(
+        request,
+        _("The request from %(name)s was declined.") % {"name": _display_name(membership.user)},
+    )
+    return _redirect_back(request, membership.network.url)
+
+
+@require_POST
+@login_required
+def register(request, meeting_id):
+    meeting = _visible_page(request, MeetingPage, meeting_id)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check your notes: they are too long."))
+        return redirect(meeting.url)
+    try:
+        registration = registrations.register(
+            meeting,
+            request.user,
+            language=get_language() or "sv",
+            **form.cleaned_data,
+        )
+    except registrations.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(meeting.url)
+    if registration.status == Registration.Status.WAITLISTED:
+        messages.warning(
+            request, _("The meeting is full. You are on the waiting list and will hear from us.")
+        )
+    else:
+        messages.success(request, _("You are registered. A confirmation is on its way by email."))
+    return redirect(meeting.url)
+
+
+@require_POST
+@login_required
+def cancel_registration(request, meeting_id):
+    meeting = get_object_or_404(MeetingPage, pk=meeting_id)
+    registration = get_object_or_404(meeting.registrations.current(), user=request.user)
+    try:
+        registrations.cancel(registration)
+    except registrations.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return _redirect_back(request, meeting.url or reverse("network:my_meetings"))
+
+
+@login_required
+def my_meetings(request):
+    current = list(
+        Registration.objects.current()
+        .filter(user=request.user, meeting__live=True)
+        .select_related("meeting")
+        .order_by("meeting__start")
+    )
+    now = timezone.now()
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "network/my_meetings.html",
+        {
+            "upcoming": [r for r in current if r.meeting.end >= now],
+            "past": [r for r in reversed(current) if r.meeting.end < now],
+            "feed_url": (
+                request.build_absolute_uri(reverse("network:personal_feed", args=[feed.token]))
+                if feed
+                else ""
+            ),
+            "memberships": Membership.objects.filter(user=request.user)
+            .exclude(status__in=[Membership.Status.LEFT, Membership.Status.DECLINED])
+            .select_related("network"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def regenerate_feed(request):
+    feed, created = CalendarFeed.objects.get_or_create(user=request.user)
+    if not created:
+        feed.regenerate()
+        messages.success(
+            request, _("Your calendar has a new address; the old one no longer works.")
+        )
+    return redirect("network:my_meetings")
+
+
+def meeting_ics(request, meeting_id):
+    meeting = _public_page(MeetingPage, meeting_id)
+    event = calendar.meeting_event(meeting, url=meeting.get_full_url(request))
+    response = HttpResponse(
+        calendar.build_calendar([event], name=meeting.title), content_type=calendar.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    return response
+
+
+def network_ics(request, network_id):
+    network = _public_page(NetworkPage, network_id)
+    meetings = MeetingPage.objects.child_of(network).live().public().order_by("start")
+    events = [calendar.meeting_event(m, url=m.get_full_url(request)) for m in meetings]
+    return HttpResponse(
+        calendar.build_calendar(events, name=network.title), content_type=calendar.CONTENT_TYPE
+    )
+
+
+def personal_feed(request, token):
+    """The meetings a user has a seat or a waiting-list place for; the token is the key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    current = (
+        Registration.objects.current()
+        .filter(user=feed.user, meeting__live=True)
+        .select_related("meeting")
+        .order_by("meeting__start")
+    )
+    events = [
+        calendar.meeting_event(
+            r.meeting,
+            url=r.meeting.get_full_url(request),
+            online_link=r.holds_seat,
+            status=calendar.registration_status(r),
+        )
+        for r in current
+    ]
+    return HttpResponse(
+        calendar.build_calendar(events, name=_("My meetings") + " · Erfa"),
+        content_type=calendar.CONTENT_TYPE,
+    )
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
