@@ -1005,6 +1005,376 @@ CASES = [
         ],
         "theme": "internal-control",
     },
+    {
+        "slug": "oppna-geodata-lantmateriet",
+        "title": "Avgiftsfria geodata och fastighetsuppgifter via öppna API:er",
+        "language": "sv",
+        "organisations": ["lantmateriet"],
+        "country": "SE",
+        "topics": ["open-data", "e-services"],
+        "status": "completed",
+        "start": "2020-01-01",
+        "end": "2023-12-31",
+        "summary": "Lantmäteriet gjorde topografiska kartor, ortofoton, höjddata och delar av fastighetsregistret tillgängliga som öppna data, fria att använda och hämta via API. Finansieringen gick från avgifter till anslag, och antalet användare har mångdubblats.",
+        "problem": "Lantmäteriets geodata var avgiftsbelagda och licensierades med olika villkor till kommuner, företag och forskare. Administrationen av licenser och fakturor var omfattande, och små företag och civilsamhällesorganisationer avstod ofta från att använda data alls.\n\nEU:s öppna data-direktiv och förordningen om värdefulla datamängder ställde dessutom krav på att vissa geodata skulle bli avgiftsfria och maskinläsbara.",
+        "approach": "Omställningen gjordes i etapper under fyra år, efter ett regeringsuppdrag och en förändrad finansiering där anslaget ökades i takt med att avgiftsintäkterna föll bort. Vi inventerade alla datamängder och prioriterade de som efterfrågades mest och som inte innehöll personuppgifter.\n\nFör fastighetsregistret gjordes en särskild juridisk analys, eftersom uppgifter om ägare är personuppgifter. Endast uppgifter om fastigheternas indelning och gränser görs öppna; ägaruppgifter lämnas fortsatt ut med stöd av lagen om fastighetsregister. Tekniskt byggdes en ny plattform med standardiserade API:er enligt OGC och en portal med dokumentation, testmiljö och exempel.",
+        "results": "Antalet registrerade användare av API:erna gick från omkring 900 licenstagare till över 14 000 användare. Ungefär en tredjedel är små företag och enskilda utvecklare. Administrationen av licenser har i stort sett upphört, vilket frigjort motsvarande åtta årsarbetskrafter.\n\nSamtidigt har kraven på driftsäkerhet ökat kraftigt, eftersom många tjänster i samhället nu är beroende av API:erna dygnet runt.",
+        "key_figures": [
+            ("14 000", "användare", "av de öppna API:erna"),
+            ("8", "årsarbetskrafter", "frigjorda från licensadministration"),
+        ],
+        "quote": (
+            "Det svåra var inte tekniken utan att ändra en affärsmodell som funnits i decennier.",
+            "Ingrid Sjöberg, produktägare öppna data",
+        ),
+        "lessons": [
+            (
+                "Säkra finansieringen innan avgifterna tas bort. En övergångsperiod utan kompensation hade slagit ut förvaltningen.",
+                "success",
+            ),
+            (
+                "Vi underskattade kraven på tillgänglighet. När data är öppna bygger andra kritiska tjänster på dem, och då räcker inte kontorstid för support.",
+                "pitfall",
+            ),
+            (
+                "Dokumentation med färdiga exempel minskade supportfrågorna mer än något annat vi gjorde.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Ingrid Sjöberg",
+                "Produktägare, öppna data",
+                "Lantmäteriet",
+                "ingrid.sjoberg@lantmateriet.example",
+            ),
+        ],
+        "related": [
+            "aabne-data-api-danmarks-statistik",
+            "high-value-datasets-digg",
+        ],
+        "theme": "open-data",
+    },
+    {
+        "slug": "aabne-data-api-danmarks-statistik",
+        "title": "Fri adgang til statistik via et moderniseret API",
+        "language": "da",
+        "organisations": ["danmarks-statistik"],
+        "country": "DK",
+        "topics": ["open-data", "data-and-analytics"],
+        "status": "completed",
+        "start": "2021-06-01",
+        "end": "2023-05-31",
+        "summary": "Danmarks Statistik moderniserede adgangen til Statistikbanken, så alle tabeller kan hentes maskinelt, gratis og under en åben licens. Nye brugere som journalister, kommuner og iværksættere henter nu data direkte ind i deres egne værktøjer.",
+        "problem": "Statistikbanken har længe været gratis at bruge, men den gamle snitflade var svær at bruge for udviklere, havde uklare vilkår for genbrug og kunne ikke levere store udtræk. Brugere skrabede derfor hjemmesiden eller bestilte særkørsler, som kostede tid for begge parter.\n\nMange kommuner og regioner byggede deres egne kopier af de samme tabeller, som hurtigt blev forældede.",
+        "approach": "Vi gennemførte interview med 30 brugere fra kommuner, medier, virksomheder og forskning og prioriterede ud fra deres behov. Det nye API leverer alle tabeller i standardformater som CSV og JSON-stat med metadata om kilder, definitioner og revisioner. Alle data udgives under en åben licens, der tillader kommerciel genbrug med kildeangivelse.\n\nVi lancerede en betaversion efter seks måneder og tog imod ændringsønsker i et åbent forum. Fortrolighed sikres som hidtil ved, at der kun udgives aggregerede tal, og diskretionering sker automatisk, før en tabel offentliggøres.",
+        "results": "Antallet af kald til API'et er steget fra ca. 2 mio. til over 25 mio. om måneden. Antallet af bestilte særkørsler af standardtabeller faldt med 45 procent, og flere kommuner har nedlagt deres egne kopier.\n\nForummet er blevet et sted, hvor brugerne hjælper hinanden, og det har givet os en løbende kilde til forbedringer.",
+        "key_figures": [
+            ("25", "mio.", "kald til API'et om måneden"),
+            ("45", "%", "færre bestilte særkørsler"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "En betaversion tidligt gav os feedback, vi aldrig havde fået gennem en kravspecifikation.",
+                "success",
+            ),
+            (
+                "Uklare genbrugsvilkår var en større barriere end teknikken. Vælg en kendt åben licens fra starten.",
+                "success",
+            ),
+            (
+                "Vi fik for sent styr på versionering, og en ændring i et felt brød flere brugeres løsninger.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Morten Eskildsen",
+                "Teamleder, dataformidling",
+                "Danmarks Statistik",
+                "morten.eskildsen@dst.example",
+            ),
+        ],
+        "related": [
+            "oppna-geodata-lantmateriet",
+            "high-value-datasets-digg",
+        ],
+        "theme": "open-data",
+    },
+    {
+        "slug": "high-value-datasets-digg",
+        "title": "Coordinating the EU high-value datasets rules across Swedish agencies",
+        "language": "en",
+        "organisations": ["digg"],
+        "country": "SE",
+        "topics": ["open-data", "digitalisation-follow-up"],
+        "status": "ongoing",
+        "start": "2023-02-01",
+        "end": None,
+        "summary": "When the EU rules on high-value datasets came into force, around 30 Swedish agencies had to publish specific data free of charge, in machine-readable formats and through APIs. Digg set up a coordination programme with shared guidance, a common metadata catalogue and quarterly follow-up.",
+        "problem": "The implementing regulation covers geospatial, earth observation, meteorological, statistical, company and mobility data. The responsibility lay with individual agencies, and their starting points differed widely: some already had open APIs, others charged fees that financed their operations.\n\nWithout coordination, each agency would interpret the requirements on its own, and users would face different licences, formats and documentation.",
+        "approach": "Digg formed a network of contact persons from the affected agencies and produced common guidance on licences, metadata and API design. All datasets are described in the national data portal using the DCAT-AP standard, so that they can be found in one place and harvested by the European data portal.\n\nEach agency reports its progress quarterly in a shared template. Digg compiles the status for the government and highlights agencies that need funding changes because they lose fee income.",
+        "results": "After the first year, 71 percent of the required datasets were available under an open licence and 54 percent via API. The main obstacle is financing at agencies that depended on fees; three of them have been given temporary compensation in the budget.\n\nThe network has continued as a forum for sharing solutions, for example a common approach to usage statistics.",
+        "key_figures": [
+            ("71", "%", "of required datasets openly licensed after one year"),
+            ("30", "agencies", "in the coordination network"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "A shared reporting template made progress comparable and exposed the financing problem early enough for the budget process.",
+                "success",
+            ),
+            (
+                "Guidance alone did not change practice at agencies whose income depended on fees; the question of funding has to be solved first.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Oskar Hellberg",
+                "Programme manager",
+                "Myndigheten för digital förvaltning",
+                "oskar.hellberg@digg.example",
+            ),
+        ],
+        "related": [
+            "oppna-geodata-lantmateriet",
+            "aabne-data-api-danmarks-statistik",
+        ],
+        "theme": "open-data",
+    },
+    {
+        "slug": "datalabb-arbetsmarknadsanalys-arbetsformedlingen",
+        "title": "Ett datalabb som gör verksamhetens frågor till analyser",
+        "language": "sv",
+        "organisations": ["arbetsformedlingen"],
+        "country": "SE",
+        "topics": ["data-and-analytics", "efficiency"],
+        "status": "completed",
+        "start": "2019-09-01",
+        "end": "2022-08-31",
+        "summary": "Arbetsförmedlingen samlade sina analytiker i ett datalabb med en gemensam, pseudonymiserad analysmiljö och en tydlig beställningsprocess. Verksamheten får nu svar på frågor om effekter av insatser på veckor i stället för månader.",
+        "problem": "Analyskompetensen var utspridd på flera avdelningar, och varje analytiker hade byggt egna uttag och kalkylblad. Samma fråga kunde få olika svar beroende på vem som räknade, och det tog ofta tre till fyra månader att få fram ett uttag ur produktionssystemen.\n\nLedningen ville kunna följa effekterna av nya arbetssätt snabbare, men varje uppföljning blev ett eget projekt.",
+        "approach": "Vi byggde en analysmiljö där data från ärendehanteringen laddas varje natt, pseudonymiserade och med behörighet styrd per projekt. Dataskyddsombudet och en jurist granskade upplägget, och för varje analys dokumenteras ändamål och rättslig grund innan data öppnas.\n\nTolv analytiker flyttades till labbet och arbetar i team om tre tillsammans med en person från verksamheten. Beställningar prioriteras varannan vecka i ett råd med företrädare för ledningen. All kod versionshanteras och granskas av en kollega, och gemensamma definitioner av till exempel inskrivningstid finns i ett delat bibliotek.",
+        "results": "Labbet levererar ett fyrtiotal analyser per år. Mediantiden från beställning till svar har gått från 14 till 4 veckor. Analysen av digitala inskrivningsmöten visade att de inte försämrade chansen till arbete, vilket låg till grund för ett beslut om att införa dem nationellt.\n\nAntalet egna uttag och lokala kalkylblad har minskat kraftigt, och siffror i ledningsrapporter och analyser stämmer nu överens.",
+        "key_figures": [
+            ("4", "veckor", "mediantid från beställning till svar, tidigare 14"),
+            ("40", "analyser", "per år"),
+        ],
+        "quote": (
+            "Att vi räknar likadant är minst lika viktigt som att vi räknar snabbt.",
+            "Malin Ekholm, chef för datalabbet",
+        ),
+        "lessons": [
+            (
+                "Gemensamma definitioner i kod som alla återanvänder tog bort de ändlösa diskussionerna om vems siffra som är rätt.",
+                "success",
+            ),
+            (
+                "Beställningsrådet blev för stort och långsamt i början. Fem personer med mandat räcker.",
+                "pitfall",
+            ),
+            (
+                "Dokumentera ändamål och rättslig grund per analys redan i beställningen; det gjorde dataskyddsgranskningen snabb.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Malin Ekholm",
+                "Chef, datalabbet",
+                "Arbetsförmedlingen",
+                "malin.ekholm@arbetsformedlingen.example",
+            ),
+        ],
+        "related": [
+            "analyseenhed-beskaeftigelsesdata-star",
+            "tax-compliance-analytics-lab-skattestyrelsen",
+        ],
+        "theme": "data-lab",
+    },
+    {
+        "slug": "analyseenhed-beskaeftigelsesdata-star",
+        "title": "Fælles analyseenhed åbner beskæftigelsesdata for kommunerne",
+        "language": "da",
+        "organisations": ["star"],
+        "country": "DK",
+        "topics": ["data-and-analytics", "digitalisation-follow-up"],
+        "status": "ongoing",
+        "start": "2022-01-01",
+        "end": None,
+        "summary": "STAR har samlet sine analytikere og datakilder i en analyseenhed med et sikkert analysemiljø, hvor jobcentre og forskere kan arbejde med pseudonymiserede registerdata. Målet er, at kommunerne selv kan undersøge, hvilke indsatser der virker for hvilke ledige.",
+        "problem": "Kommunerne bruger hvert år milliarder på beskæftigelsesindsatser, men har sjældent mulighed for at undersøge effekten på egne borgere. Data ligger hos STAR, og udtræk skulle bestilles gennem en længere proces, som mindre kommuner opgav.\n\nInternt i styrelsen lavede tre kontorer hver deres analyser på de samme data, uden fælles kvalitetssikring.",
+        "approach": "Vi etablerede en analyseenhed med 15 medarbejdere og et analysemiljø, hvor registerdata om ydelser, indsatser og beskæftigelse er pseudonymiseret og kun kan forlade miljøet som aggregerede resultater. Adgang for kommuner og forskere sker efter ansøgning med en beskrevet problemstilling, og hvert projekt får kun de variable, det har brug for.\n\nEnheden har udviklet standardmodeller for effektmåling, som kommunerne kan genbruge med hjælp fra en analytiker. Juridisk bygger adgangen på beskæftigelseslovgivningens regler om dataudveksling og en konsekvensanalyse efter databeskyttelsesforordningen.",
+        "results": "De første 18 måneder har 31 kommuner og fem forskningsprojekter fået adgang. Tre kommuner har ændret deres indsats over for sygedagpengemodtagere på baggrund af analyserne.\n\nInternt er antallet af modstridende tal i publikationer faldet, fordi alle analyser bygger på de samme kvalitetssikrede datasæt. Ventetiden på adgang er dog stadig over to måneder, og det arbejder vi på at halvere.",
+        "key_figures": [
+            ("31", "kommuner", "har fået adgang til analysemiljøet"),
+            ("15", "medarbejdere", "i analyseenheden"),
+        ],
+        "quote": (
+            "Kommunerne har spørgsmålene, vi har data. Analysemiljøet er der, hvor de to mødes.",
+            "Line Bjerregaard, kontorchef for analyse",
+        ),
+        "lessons": [
+            (
+                "Standardmodeller for effektmåling gjorde det muligt for små kommuner at deltage uden egne statistikere.",
+                "success",
+            ),
+            (
+                "Ansøgningsprocessen blev designet af jurister alene og blev for tung. Inddrag brugerne, når processen designes.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Line Bjerregaard",
+                "Kontorchef, analyse",
+                "Styrelsen for Arbejdsmarked og Rekruttering",
+                "line.bjerregaard@star.example",
+            ),
+        ],
+        "related": [
+            "datalabb-arbetsmarknadsanalys-arbetsformedlingen",
+            "tax-compliance-analytics-lab-skattestyrelsen",
+        ],
+        "theme": "data-lab",
+    },
+    {
+        "slug": "tax-compliance-analytics-lab-skattestyrelsen",
+        "title": "An analytics lab for tax compliance: from pilot to permanent unit",
+        "language": "en",
+        "organisations": ["skattestyrelsen"],
+        "country": "DK",
+        "topics": ["data-and-analytics", "ai-in-casework"],
+        "status": "completed",
+        "start": "2019-01-01",
+        "end": "2021-12-31",
+        "summary": "The Danish Tax Agency turned a small experimental analytics team into a permanent unit that develops models for compliance work. This account, written for colleagues in the Nordic tax administrations, covers organisation, legal safeguards and how models get into production.",
+        "problem": "After major problems with debt collection systems and a loss of public trust, the agency needed to rebuild its compliance work. Data was available in abundance, but analyses were done ad hoc by a few specialists, models rarely left the pilot stage and nobody owned them once the analyst moved on.\n\nThere was also concern about automated profiling of taxpayers and how to meet the requirements of data protection law and good administration.",
+        "approach": "We set up the lab with 20 data scientists, data engineers and tax specialists in mixed teams, each paired with a business owner. Every model passes through a fixed gate process: problem definition, legal assessment, development, validation on held-out data and a decision by the business owner before production.\n\nA model register documents purpose, data, legal basis, performance and the person responsible. Models support selection for control and never make decisions about individual taxpayers; a caseworker always assesses the case.",
+        "results": "Over three years, eleven models reached production, compared with one in the preceding three years. The model for selecting VAT refunds for control doubled the share of controls that resulted in a correction.\n\nThe model register has been used by the internal audit and the data protection officer as the basis for their reviews and has become a template for other agencies in the ministry.",
+        "key_figures": [
+            ("11", "models", "in production after three years"),
+            ("20", "specialists", "in the lab"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "A fixed gate process with a named business owner was what moved models from pilots into production.",
+                "success",
+            ),
+            (
+                "We built the model register after the first models were in production and had to reconstruct documentation; start it on day one.",
+                "pitfall",
+            ),
+            (
+                "Mixing tax specialists into the data teams gave better features than any amount of data alone.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Henriette Brandt",
+                "Head of analytics",
+                "Skattestyrelsen",
+                "henriette.brandt@skat.example",
+            ),
+        ],
+        "related": [
+            "datalabb-arbetsmarknadsanalys-arbetsformedlingen",
+            "analyseenhed-beskaeftigelsesdata-star",
+        ],
+        "theme": "data-lab",
+    },
+    {
+        "slug": "prognoser-vardplatser-region-stockholm",
+        "title": "Prognoser för vårdplatser och akutflöden med sjukhusens egna data",
+        "language": "sv",
+        "organisations": ["region-stockholm"],
+        "country": "SE",
+        "topics": ["data-and-analytics", "citizen-service"],
+        "status": "completed",
+        "start": "2021-01-01",
+        "end": "2023-03-31",
+        "summary": "Region Stockholm byggde en gemensam analysfunktion som förutser belastningen på akutmottagningar och behovet av vårdplatser en vecka framåt. Sjukhusens produktionsplanerare använder prognoserna för att bemanna och för att flytta patienter i tid.",
+        "problem": "Regionens akutsjukhus hade återkommande överbeläggningar, och varje sjukhus planerade med egna kalkylblad baserade på föregående års siffror. Vintersäsongens toppar kom ändå som en överraskning, och patienter fick vänta på akuten på en vårdplats.\n\nData fanns i journalsystem och patientadministrativa system, men de var inte sammankopplade, och analytikerna på sjukhusen var få och upptagna med rapportering.",
+        "approach": "Regionen inrättade en gemensam analysfunktion med åtta analytiker och en datamiljö där uppgifter om besök, inskrivningar och utskrivningar samlas varje timme. Av hänsyn till patientdatalagen och den inre sekretessen används endast avidentifierade, aggregerade uppgifter i prognoserna; analytikerna har ingen åtkomst till enskilda journaler.\n\nModellerna väger in säsong, veckodag, helgdagar och smittläget i regionen. Prognoserna presenteras i en enkel översikt som produktionsplanerarna tagit fram tillsammans med analytikerna, och träffsäkerheten följs upp varje vecka.",
+        "results": "Prognosen för antalet akutbesök per dygn ligger i snitt inom 6 procent av utfallet. Sjukhusen har börjat flytta planerade operationer när en topp förutses, och antalet överbeläggningar minskade med 17 procent under den första vintern jämfört med året innan.\n\nEtt problem som kvarstår är att prognosen bara pekar på behovet; bristen på sjuksköterskor gör att vårdplatser ändå inte alltid kan öppnas.",
+        "key_figures": [
+            ("6", "%", "genomsnittlig avvikelse i prognosen för akutbesök"),
+            ("17", "%", "färre överbeläggningar första vintern"),
+        ],
+        "quote": (
+            "Vi får samma besked som tidigare, men fem dagar tidigare. Det gör hela skillnaden.",
+            "Petra Holmgren, produktionsplanerare",
+        ),
+        "lessons": [
+            (
+                "Aggregerade och avidentifierade data räckte för prognoserna och gjorde den rättsliga prövningen enkel.",
+                "success",
+            ),
+            (
+                "Översikten vi först byggde var för detaljerad. Planerarna ville ha tre siffror och en färg.",
+                "pitfall",
+            ),
+            (
+                "Följ upp träffsäkerheten öppet varje vecka. Det byggde förtroendet för prognoserna.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Petra Holmgren",
+                "Produktionsplanerare",
+                "Region Stockholm",
+                "petra.holmgren@regionstockholm.example",
+            ),
+        ],
+        "related": ["forudsigelse-sengebelaegning-region-midtjylland"],
+        "theme": "hospital-forecasting",
+    },
+    {
+        "slug": "forudsigelse-sengebelaegning-region-midtjylland",
+        "title": "Forudsigelse af sengebelægning giver hospitalerne bedre tid til at planlægge",
+        "language": "da",
+        "organisations": ["region-midtjylland"],
+        "country": "DK",
+        "topics": ["data-and-analytics", "efficiency"],
+        "status": "ongoing",
+        "start": "2022-04-01",
+        "end": None,
+        "summary": "Region Midtjylland bruger maskinlæring til at beregne, hvor mange senge der vil være optaget på de medicinske afdelinger de næste syv dage. Hospitalerne planlægger vagter og udskrivelser efter beregningen, og det har mindsket antallet af patienter, der ligger på gangene.",
+        "problem": "De medicinske afdelinger på regionens hospitaler oplevede hver vinter perioder med mere end 100 procents belægning. Patienter blev lagt på gangene, og personalet blev kaldt ind på ekstravagter med kort varsel.\n\nPlanlægningen skete dag for dag på morgenkonferencen, og ingen havde et samlet overblik over, hvornår presset ville komme.",
+        "approach": "Regionens enhed for forretningsudvikling og data udviklede modellen i samarbejde med to hospitaler. Den bygger på antal indlagte, forventede udskrivelser, kontakter til akutmodtagelsen og lægevagten samt årstid. Der indgår kun aggregerede tal, så beregningen ikke kræver adgang til patientjournaler.\n\nResultatet vises på skærme i afdelingernes koordinationsrum med en grøn, gul eller rød markering for hver dag. Ved gul eller rød iværksættes en aftalt handleplan, fx tidligere udskrivelse af færdigbehandlede patienter i samarbejde med kommunerne.",
+        "results": "På de to første hospitaler er antallet af gangpatienter faldet med omkring 30 procent. Beregningen rammer inden for fem senge i otte ud af ti dage. Afdelingerne oplever, at ekstravagter kan planlægges flere dage i forvejen.\n\nModellen er nu ved at blive udbredt til regionens øvrige hospitaler, og kommunerne får adgang til prognosen, så de kan forberede modtagelse af udskrevne borgere.",
+        "key_figures": [
+            ("30", "%", "færre gangpatienter"),
+            ("8", "af 10", "dage rammer beregningen inden for fem senge"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "En aftalt handleplan for hver farve var afgørende. En prognose uden konsekvens ændrer ingenting.",
+                "success",
+            ),
+            (
+                "Vi glemte kommunerne i første omgang, selvom udskrivelser afhænger af dem. Tag dem med fra starten.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Signe Mikkelsen",
+                "Dataanalytiker",
+                "Region Midtjylland",
+                "signe.mikkelsen@rm.example",
+            ),
+        ],
+        "related": ["prognoser-vardplatser-region-stockholm"],
+        "theme": "hospital-forecasting",
+    },
 ]
 
 LESSONS = [
