@@ -5,3 +5,4 @@ from ninja import NinjaAPI
 api = NinjaAPI(title="Erfa API", version="1", urls_namespace="api")
 
 # Feature apps register their routers here (e.g. api.add_router("/", "search.api.router")).
+api.add_router("/", "search.api.router")

@@ -243,13 +243,18 @@ def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatc
 
 
 def keyword_matches(query: str) -> dict[int, float]:
-    """Pages found by Wagtail's search backend, best first, with the backend's score."""
-    scored: list[tuple[float, int]] = []
-    for model in indexable_page_models():
-        results = model.objects.live().search(query, operator="and").annotate_score("_score")
-        scored.extend((float(page._score or 0.0), page.pk) for page in results)
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return {page_id: score for score, page_id in scored}
+    """Pages found by Wagtail's search backend, best first.
+
+    Backends disagree on what a score means (SQLite's bm25 is lower-is-better, PostgreSQL's
+    ts_rank higher-is-better), so only their order is used: each model's results in the
+    backend's order, interleaved by rank, scored 1 / (60 + rank) like the fusion.
+    """
+    ranked: list[tuple[int, int, int]] = []
+    for model_order, model in enumerate(indexable_page_models()):
+        results = model.objects.live().search(query, operator="and")
+        ranked.extend((rank, model_order, page.pk) for rank, page in enumerate(results))
+    ranked.sort()
+    return {page_id: 1.0 / (RRF_K + position) for position, (*_, page_id) in enumerate(ranked, 1)}
 
 
 # Visibility ------------------------------------------------------------------------------

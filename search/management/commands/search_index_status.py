@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from search.encoders import encoder_model_id
+from search.models import Chunk, IndexState
+from search.vectors import index_directory, kind_for_size, read_metadata
+
+
+class Command(BaseCommand):
+    help = "Show each search index: model, dimension, chunks, pages, index type, generation."
+
+    def handle(self, *args, **options):
+        configured = encoder_model_id(settings.ERFA_ENCODER)
+        self.stdout.write(f"configured encoder: {configured}")
+        states = IndexState.objects.order_by("status", "model_id")
+        if not states:
+            self.stdout.write("no index yet: run `manage.py rebuild_search_index`")
+        for state in states:
+            chunks = Chunk.objects.filter(model_id=state.model_id)
+            chunk_count = chunks.count()
+            metadata = read_metadata(index_directory(state.model_id))
+            if metadata is None:
+                file_state = "missing (rebuilt from chunks on first query)"
+            elif metadata.generation != state.generation or metadata.count < chunk_count:
+                file_state = f"stale (file at generation {metadata.generation})"
+            else:
+                file_state = "current"
+            rows = [
+                ("model", state.model_id),
+                ("status", state.status),
+                ("dimension", state.dimension),
+                ("chunks", chunk_count),
+                ("pages", chunks.values("page_id").distinct().count()),
+                ("index type", metadata.kind if metadata else kind_for_size(chunk_count).value),
+                ("generation", state.generation),
+                ("index file", file_state),
+                ("directory", index_directory(state.model_id)),
+            ]
+            if state.model_id != configured:
+                rows.append(("note", "not the configured encoder: run rebuild_search_index"))
+            self.stdout.write("")
+            for label, value in rows:
+                self.stdout.write(f"{label:>11}: {value}")

@@ -1,0 +1,56 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .forms import SearchForm
+from .query import SearchResults, search
+
+RESULTS_PER_PAGE = 10
+
+FACET_LEGENDS = {
+    "type": _("Type"),
+    "country": _("Country"),
+    "language": _("Language"),
+    "topic": _("Topic"),
+    "organisation": _("Organisation"),
+    "year": _("Year"),
+}
+
+
+def search_view(request):
+    """The search page: works as a plain GET form, without JavaScript."""
+    form = SearchForm(request.GET or None)
+    results: SearchResults | None = None
+    page_obj = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        page_number = data.get("page") or 1
+        results = search(
+            data.get("q", ""),
+            mode=data.get("mode") or "hybrid",
+            filters=form.filters() if request.GET else None,
+            request=request,
+            limit=RESULTS_PER_PAGE,
+            offset=(page_number - 1) * RESULTS_PER_PAGE,
+        )
+        # The paginator only draws the links: the results are already this page's slice.
+        page_obj = Paginator(range(results.count), RESULTS_PER_PAGE).get_page(page_number)
+    facets = []
+    if results is not None:
+        facets = [
+            (name, FACET_LEGENDS[name], values) for name, values in results.facets.items() if values
+        ]
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "results": results,
+            "facets": facets,
+            "page_obj": page_obj,
+            "query_string": query_without_page.urlencode(),
+            "has_filters": bool(results and form.is_bound and form.is_valid() and form.filters()),
+        },
+    )
