@@ -1375,6 +1375,396 @@ CASES = [
         "related": ["prognoser-vardplatser-region-stockholm"],
         "theme": "hospital-forecasting",
     },
+    {
+        "slug": "upphandling-molntjanster-forsakringskassan",
+        "title": "Upphandling av molntjänster med informationsklassning som grund",
+        "language": "sv",
+        "organisations": ["forsakringskassan"],
+        "country": "SE",
+        "topics": ["procurement", "information-security"],
+        "status": "completed",
+        "start": "2021-10-01",
+        "end": "2024-01-31",
+        "summary": "Försäkringskassan tog fram en modell för när och hur molntjänster får användas, byggd på klassning av informationen och en rättslig bedömning av sekretess och tredjelandsöverföring. Modellen användes i en förnyad konkurrensutsättning där endast icke sekretessbelagd information får hanteras av leverantören.",
+        "problem": "Verksamheten efterfrågade moderna samarbets- och utvecklingsverktyg som i praktiken bara erbjuds som molntjänster. Samtidigt hanterar myndigheten stora mängder uppgifter som omfattas av sekretess, och osäkerheten om amerikanska leverantörers skyldighet att lämna ut data till myndigheter i USA gjorde att alla förfrågningar stoppades.\n\nResultatet blev att enskilda enheter skaffade egna tjänster utan prövning, vilket var en större risk än en kontrollerad användning.",
+        "approach": "En arbetsgrupp med jurister, säkerhetsspecialister, arkitekter och upphandlare tog fram en beslutsmodell i fyra steg: klassning av informationen, rättslig bedömning av röjande och dataskydd, teknisk riskanalys och krav på leverantören. Vi tog del av eSams vägledning och av hur andra myndigheter resonerat.\n\nUpphandlingen gjordes som en förnyad konkurrensutsättning inom ett statligt ramavtal. Kraven omfattade lagring och drift inom EU/EES, kryptering med nycklar som myndigheten själv förvaltar, rätt till revision och en dokumenterad exitplan med export av all data i öppna format. Utvärderingen vägde pris mot uppfyllande av säkerhetskraven.",
+        "results": "Ett kontrakt tecknades för utvecklings- och samarbetsverktyg för information som inte är sekretessbelagd. 2 400 medarbetare använder i dag tjänsterna, och ett tjugotal lokala tjänster som upphandlats utan prövning har avvecklats.\n\nBeslutsmodellen används nu för alla nya förfrågningar och tar omkring sex veckor att gå igenom. Sekretessbelagda uppgifter hanteras fortsatt i egen drift.",
+        "key_figures": [
+            ("2 400", "medarbetare", "använder de upphandlade tjänsterna"),
+            ("6", "veckor", "för en prövning enligt beslutsmodellen"),
+        ],
+        "quote": (
+            "Ett tydligt ja till vissa tjänster gav oss bättre kontroll än ett generellt nej till alla.",
+            "Mats Öberg, informationssäkerhetschef",
+        ),
+        "lessons": [
+            (
+                "Börja i klassningen av informationen, inte i leverantörernas erbjudanden. Då blir kraven begripliga för både jurister och tekniker.",
+                "success",
+            ),
+            (
+                "Ett generellt stopp drev fram skugg-IT. Ge verksamheten en väg till ja, även om den tar tid.",
+                "pitfall",
+            ),
+            (
+                "Exitplanen måste testas, inte bara skrivas. Vi upptäckte att en export saknade behörighetsinformation.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Mats Öberg",
+                "Informationssäkerhetschef",
+                "Försäkringskassan",
+                "mats.oberg@forsakringskassan.example",
+            ),
+            (
+                "Cecilia Dahl",
+                "Upphandlare",
+                "Försäkringskassan",
+                "cecilia.dahl@forsakringskassan.example",
+            ),
+        ],
+        "related": [
+            "udbud-cloudloesninger-statens-it",
+            "cancelled-cloud-procurement-skatteverket",
+        ],
+        "theme": "cloud-procurement",
+    },
+    {
+        "slug": "udbud-cloudloesninger-statens-it",
+        "title": "Fælles udbud af cloudløsninger til statslige institutioner",
+        "language": "da",
+        "organisations": ["statens-it"],
+        "country": "DK",
+        "topics": ["procurement", "information-security"],
+        "status": "completed",
+        "start": "2020-05-01",
+        "end": "2022-02-28",
+        "summary": "Statens It gennemførte et EU-udbud af en rammeaftale om cloudtjenester, så statslige institutioner kan købe infrastruktur og platforme uden hver især at skulle gennemføre et udbud. Aftalen stiller krav om dataplacering, databehandleraftaler og en plan for at kunne skifte leverandør.",
+        "problem": "Flere institutioner ønskede at flytte systemer til skyen, men hver gang skulle der gennemføres et selvstændigt udbud, og mange havde hverken juridiske eller tekniske kompetencer til at stille de rigtige krav. Efter EU-Domstolens Schrems II-dom var der desuden stor usikkerhed om overførsel af personoplysninger til tredjelande.\n\nResultatet var, at nogle institutioner opgav, mens andre indgik aftaler med svage vilkår om adgang til data og exit.",
+        "approach": "Vi nedsatte en projektgruppe med udbudsjurister, it-arkitekter og sikkerhedsfolk og gennemførte markedsdialog med syv leverandører. Kravspecifikationen blev udarbejdet på baggrund af Datatilsynets vejledning og Center for Cybersikkerheds anbefalinger.\n\nRammeaftalen blev udbudt efter udbudsloven som et offentligt udbud med tre delaftaler: infrastruktur, platform og rådgivning om migrering. Krav omfattede behandling af data i EU, standardiseret databehandleraftale, kundestyret kryptering og en dokumenteret exitproces, hvor data kan udtrækkes i åbne formater. Institutionerne kan tildele direkte efter en prisliste eller gennemføre miniudbud.",
+        "results": "Der blev indgået aftale med tre leverandører. Inden for det første år har 27 institutioner købt via aftalen, og den gennemsnitlige tid fra behov til kontrakt er faldet fra omkring ti til to måneder.\n\nDe standardiserede krav har gjort det nemmere for institutionernes databeskyttelsesrådgivere at vurdere løsningerne. Der har dog været behov for ekstra vejledning om, hvilke data der må placeres i skyen.",
+        "key_figures": [
+            ("27", "institutioner", "har købt via rammeaftalen"),
+            ("2", "måneder", "fra behov til kontrakt, før ca. 10"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Markedsdialogen afslørede, at vores første krav om dataplacering ikke kunne opfyldes af nogen. Tag dialogen før kravene låses.",
+                "success",
+            ),
+            (
+                "En rammeaftale løser ikke institutionernes klassifikation af data. Vi burde have leveret vejledningen samtidig med aftalen.",
+                "pitfall",
+            ),
+            (
+                "Krav om exit skal være konkrete: format, tidsfrist og pris for udtræk.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Pernille Gade",
+                "Udbudsjurist",
+                "Statens It",
+                "pernille.gade@statens-it.example",
+            ),
+        ],
+        "related": [
+            "upphandling-molntjanster-forsakringskassan",
+            "cancelled-cloud-procurement-skatteverket",
+        ],
+        "theme": "cloud-procurement",
+    },
+    {
+        "slug": "cancelled-cloud-procurement-skatteverket",
+        "title": "Why we cancelled a cloud procurement, and what we did next",
+        "language": "en",
+        "organisations": ["skatteverket"],
+        "country": "SE",
+        "topics": ["procurement", "information-security"],
+        "status": "stopped",
+        "start": "2021-02-01",
+        "end": "2022-06-30",
+        "summary": "The Swedish Tax Agency cancelled the procurement of a cloud-based platform for its contact centre after a legal review concluded that confidential taxpayer data could not be protected well enough. The agency then split the need in two and procured the parts that could safely be outsourced.",
+        "problem": "The agency's contact centre platform was approaching the end of its life, and the market offered mainly cloud-based alternatives. Calls, chats and call recordings contain information covered by tax secrecy, and disclosure to a service provider could in itself be a breach of secrecy unless strong safeguards are in place.\n\nThe procurement had started before the legal questions were fully analysed, and the tender specified a single integrated cloud service.",
+        "approach": "During evaluation, the legal department reviewed the two best tenders in detail. Both relied on subcontractors established outside the EU/EEA for support and operations, with potential access to data in clear text. The assessment was that this could not be reconciled with the Public Access to Information and Secrecy Act, and the procurement was cancelled. The decision was appealed by one bidder but upheld by the administrative court.\n\nA new procurement separated telephony routing and queue management, which do not need access to content, from recording and case notes, which stay in the agency's own data centre.",
+        "results": "The cancellation delayed the replacement by about 14 months and cost an estimated 3 million kronor in extended licences for the old platform. The new, split solution has been in operation since 2023 without confidential data leaving the agency.\n\nThe legal review has since become a standard step before any procurement that involves external processing of confidential data, not after tenders are received.",
+        "key_figures": [
+            ("14", "months", "delay caused by the cancellation"),
+            ("3", "MSEK", "extra licence costs for the old platform"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Do the legal analysis of secrecy and disclosure before writing the tender, not during evaluation.",
+                "pitfall",
+            ),
+            (
+                "Splitting the need into parts with and without access to confidential content made a compliant solution possible.",
+                "success",
+            ),
+            (
+                "Document the reasons for cancelling carefully; a well-reasoned decision held up in court.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Karin Wallin",
+                "Procurement manager",
+                "Skatteverket",
+                "karin.wallin@skatteverket.example",
+            ),
+        ],
+        "related": [
+            "upphandling-molntjanster-forsakringskassan",
+            "udbud-cloudloesninger-statens-it",
+        ],
+        "theme": "cloud-procurement",
+    },
+    {
+        "slug": "effektiviseringsprogram-forrattningar-lantmateriet",
+        "title": "Effektiviseringsprogram som kortade handläggningstiderna för lantmäteriförrättningar",
+        "language": "sv",
+        "organisations": ["lantmateriet"],
+        "country": "SE",
+        "topics": ["efficiency", "citizen-service"],
+        "status": "completed",
+        "start": "2019-04-01",
+        "end": "2022-12-31",
+        "summary": "Långa väntetider för fastighetsbildning var Lantmäteriets största problem. Ett effektiviseringsprogram med lean-metoder, standardiserade arbetssätt och en bättre e-tjänst för ansökningar kortade den genomsnittliga handläggningstiden med fyra månader.",
+        "problem": "Den som ville stycka av en tomt eller ändra en fastighetsgräns fick i snitt vänta 13 månader på ett beslut, och balanserna växte varje år. Kritiken från kommuner, byggföretag och privatpersoner var hård, och regeringen gav myndigheten i uppdrag att korta tiderna.\n\nEn kartläggning visade att förrättningslantmätarna lade en stor del av sin tid på att komplettera ofullständiga ansökningar och att varje kontor hade sitt eget arbetssätt.",
+        "approach": "Programmet startade med värdeflödesanalyser på fem kontor, där medarbetarna själva kartlade flödet och identifierade slöseri, till exempel väntan på kompletteringar och dubbla granskningar. Utifrån det togs ett standardiserat arbetssätt fram, med tydliga steg, checklistor och daglig styrning av flödet vid tavlor.\n\nSamtidigt byggdes ansökan om i e-tjänsten så att vanliga brister fångas innan ansökan skickas in. Ärenden sorteras nu efter komplexitet, och enkla ärenden handläggs i ett snabbspår. Förbättringsarbetet leddes av lokala förbättringsledare som fick utbildning och tid avsatt.",
+        "results": "Den genomsnittliga handläggningstiden minskade från 13 till 9 månader, och för enkla avstyckningar är den i dag under fem månader. Andelen ansökningar som måste kompletteras gick från 60 till 35 procent.\n\nBalanserna har minskat för första gången på tio år. Programmet har övergått i ett löpande förbättringsarbete med samma förbättringsledare.",
+        "key_figures": [
+            ("9", "månader", "genomsnittlig handläggningstid, tidigare 13"),
+            ("35", "%", "av ansökningarna behöver kompletteras, tidigare 60"),
+        ],
+        "quote": (
+            "Vi trodde att problemet var för få lantmätare. Det var lika mycket att ärendena kom in ofullständiga.",
+            "Göran Ahlström, förbättringsledare",
+        ),
+        "lessons": [
+            (
+                "Låt medarbetarna kartlägga sitt eget flöde. Förslagen blev bättre och motståndet mindre än när konsulter gjort det.",
+                "success",
+            ),
+            (
+                "Snabbspåret för enkla ärenden gav störst effekt för minst insats.",
+                "success",
+            ),
+            (
+                "Vi startade på för många kontor samtidigt och hade inte förbättringsledare nog. Bred ut i den takt ni kan stödja.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Göran Ahlström",
+                "Förbättringsledare",
+                "Lantmäteriet",
+                "goran.ahlstrom@lantmateriet.example",
+            ),
+        ],
+        "related": [
+            "procesoptimering-folkepension-udbetaling-danmark",
+            "efficiency-programme-housing-supplement-pensionsmyndigheten",
+        ],
+        "theme": "lean-efficiency",
+    },
+    {
+        "slug": "procesoptimering-folkepension-udbetaling-danmark",
+        "title": "Fra kø til flow: procesoptimering af ansøgninger om folkepension",
+        "language": "da",
+        "organisations": ["udbetaling-danmark"],
+        "country": "DK",
+        "topics": ["efficiency", "citizen-service"],
+        "status": "completed",
+        "start": "2020-09-01",
+        "end": "2022-06-30",
+        "summary": "Udbetaling Danmark omlagde behandlingen af ansøgninger om folkepension efter LEAN-principper, med tavlemøder, standardiserede arbejdsgange og flere automatiske tjek. Sagsbehandlingstiden blev halveret, og langt færre pensionister ringer for at høre, hvor deres sag er.",
+        "problem": "Da de store årgange nåede pensionsalderen, voksede antallet af ansøgninger, og sagsbehandlingstiden steg til over ti uger. Mange ansøgere ringede for at høre om deres sag, hvilket tog tid fra sagsbehandlingen og forlængede køen yderligere.\n\nTeamene arbejdede forskelligt, og erfarne sagsbehandlere brugte meget tid på at hjælpe nye kolleger med uklare sager.",
+        "approach": "Vi kortlagde processen sammen med sagsbehandlerne og fandt, at en stor del af ventetiden skyldtes manglende oplysninger om udenlandsophold og formue. Ansøgningen på borger.dk blev ændret, så disse oplysninger indhentes fra starten, og oplysninger fra indkomstregistret hentes automatisk.\n\nHvert team holder et kort tavlemøde hver morgen, hvor dagens mål og flaskehalse gennemgås. Sager deles i standardsager og komplekse sager, og de erfarne sagsbehandlere tager de komplekse. Borgerne får automatisk besked i Digital Post, når sagen går videre til næste trin.",
+        "results": "Den gennemsnitlige sagsbehandlingstid faldt fra ti til fem uger, og 62 procent af ansøgningerne behandles nu uden manuel indhentning af oplysninger. Antallet af opkald om sagens status er faldet med 40 procent.\n\nTavlemøderne er blevet en fast del af hverdagen og bruges nu også på andre ydelsesområder.",
+        "key_figures": [
+            ("5", "uger", "sagsbehandlingstid, før 10"),
+            ("40", "%", "færre opkald om sagens status"),
+        ],
+        "quote": (
+            "Den største gevinst kom fra at spørge rigtigt i ansøgningen, ikke fra at arbejde hurtigere.",
+            "Hanne Bisgaard, teamleder",
+        ),
+        "lessons": [
+            (
+                "Automatisk besked om, hvor sagen er, fjernede en stor del af opkaldene næsten gratis.",
+                "success",
+            ),
+            (
+                "Tavlemøderne blev i starten til statusrunder. Hold dem korte og fokuseret på flaskehalse.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Hanne Bisgaard",
+                "Teamleder, pension",
+                "Udbetaling Danmark",
+                "hanne.bisgaard@udbetaling.example",
+            ),
+        ],
+        "related": [
+            "effektiviseringsprogram-forrattningar-lantmateriet",
+            "efficiency-programme-housing-supplement-pensionsmyndigheten",
+        ],
+        "theme": "lean-efficiency",
+    },
+    {
+        "slug": "efficiency-programme-housing-supplement-pensionsmyndigheten",
+        "title": "Halving processing times for housing supplement applications",
+        "language": "en",
+        "organisations": ["pensionsmyndigheten"],
+        "country": "SE",
+        "topics": ["efficiency", "e-services"],
+        "status": "completed",
+        "start": "2021-01-01",
+        "end": "2022-12-31",
+        "summary": "The Swedish Pensions Agency ran a two-year efficiency programme for housing supplement, a means-tested benefit for pensioners with low income. A redesigned digital application, automatic retrieval of data and a new way of organising caseworkers brought average processing times down from 14 to 6 weeks.",
+        "problem": "Housing supplement is essential for many pensioners, yet applications took on average 14 weeks to process, and backlogs grew every spring. Most applications were incomplete, and caseworkers spent much of their time requesting information on rent, income and savings by letter.\n\nThe Parliamentary Ombudsman had criticised the agency for long processing times, and many eligible pensioners did not apply at all.",
+        "approach": "The programme combined three measures. First, the digital application was redesigned with pensioners in usability tests, so that it asks only for what the agency cannot retrieve itself. Second, data on income and capital was retrieved automatically from the Tax Agency with the applicant's consent. Third, caseworkers were organised in flow teams that handle a case from start to finish instead of passing it between specialists.\n\nProgress was followed weekly on a shared dashboard, and the programme board met monthly with the authority to reallocate staff.",
+        "results": "Average processing time fell from 14 to 6 weeks, and the share of digital applications rose from 45 to 71 percent. Requests for additional information dropped by half.\n\nA targeted letter campaign to pensioners who were likely to be eligible increased the number of applications by 12 percent, which shows that the efficiency gains also improved take-up.",
+        "key_figures": [
+            ("6", "weeks", "average processing time, down from 14"),
+            ("71", "%", "of applications submitted digitally"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Retrieving data from another agency removed more work than any internal process change.",
+                "success",
+            ),
+            (
+                "We moved to flow teams before the caseworkers had been trained across the whole process, and quality dipped for two months.",
+                "pitfall",
+            ),
+            (
+                "Measure take-up as well as speed; efficiency should also reach people who never applied.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Annika Sundberg",
+                "Programme manager",
+                "Pensionsmyndigheten",
+                "annika.sundberg@pensionsmyndigheten.example",
+            ),
+        ],
+        "related": [
+            "effektiviseringsprogram-forrattningar-lantmateriet",
+            "procesoptimering-folkepension-udbetaling-danmark",
+        ],
+        "theme": "lean-efficiency",
+    },
+    {
+        "slug": "nyttorealisering-digitala-investeringar-statskontoret",
+        "title": "Nyttorealisering som följer digitala investeringar hela vägen",
+        "language": "sv",
+        "organisations": ["statskontoret"],
+        "country": "SE",
+        "topics": ["digitalisation-follow-up", "internal-governance"],
+        "status": "completed",
+        "start": "2020-09-01",
+        "end": "2022-10-31",
+        "summary": "Statskontoret följde åtta myndigheter som prövade en gemensam metod för att planera, mäta och redovisa nyttan av sina digitaliseringsprojekt. Uppföljningen visar att nyttan sällan mäts efter projektets slut och att ansvaret måste ligga i linjen, inte hos projektledaren.",
+        "problem": "Staten investerar årligen miljardbelopp i digitalisering, men få myndigheter kan redovisa vilken nytta investeringarna gett. Beslutsunderlagen innehöll ofta stora förväntade besparingar som aldrig följdes upp, och när projektet avslutades försvann ansvaret för att hämta hem nyttan.\n\nRegeringen gav Statskontoret i uppdrag att undersöka hur uppföljningen kunde förbättras.",
+        "approach": "Åtta myndigheter av olika storlek deltog under två år. Tillsammans med dem utformade vi en metod med en nyttokalkyl i beslutsunderlaget, en nollmätning före start, en namngiven nyttoägare i linjen och en uppföljning ett och tre år efter driftsättning.\n\nVi följde 23 projekt genom intervjuer, dokumentstudier och återkommande workshoppar. Myndigheternas controllers fick ett särskilt ansvar för att granska nyttokalkylerna och för att nyttan redovisades i den ordinarie verksamhetsuppföljningen.",
+        "results": "I de projekt där nyttoägaren satt i linjen och nollmätningen gjorts redovisades nyttan i 14 av 16 fall. I projekt utan nyttoägare följdes nyttan upp i ett av sju fall. Förväntade besparingar i beslutsunderlagen var i snitt dubbelt så stora som de som realiserades.\n\nRapporten till regeringen rekommenderade att myndigheterna redovisar nyttan av större investeringar i årsredovisningen.",
+        "key_figures": [
+            ("14", "av 16", "projekt med nyttoägare redovisade nyttan"),
+            ("23", "projekt", "följdes under två år"),
+        ],
+        "quote": (
+            "Projektledaren levererar en förmåga. Det är linjechefen som ska hämta hem nyttan.",
+            "Sofie Granath, utredare",
+        ),
+        "lessons": [
+            (
+                "Utse en nyttoägare i linjen innan projektet beslutas. Det var den enskilt viktigaste faktorn.",
+                "success",
+            ),
+            (
+                "Optimistiska nyttokalkyler bör granskas av controller, inte av dem som vill ha projektet.",
+                "success",
+            ),
+            (
+                "Utan nollmätning går nyttan inte att visa, hur stor den än är. Flera projekt fick nöja sig med uppskattningar.",
+                "pitfall",
+            ),
+        ],
+        "contacts": [
+            (
+                "Sofie Granath",
+                "Utredare",
+                "Statskontoret",
+                "sofie.granath@statskontoret.example",
+            ),
+        ],
+        "related": [
+            "gevinstrealisering-statslige-it-projekter-digst",
+            "nyckeltal-it-kostnader-esv",
+        ],
+        "theme": "benefits-follow-up",
+    },
+    {
+        "slug": "gevinstrealisering-statslige-it-projekter-digst",
+        "title": "Gevinstrealisering i statslige it-projekter efter idriftsættelse",
+        "language": "da",
+        "organisations": ["digst"],
+        "country": "DK",
+        "topics": ["digitalisation-follow-up", "internal-governance"],
+        "status": "completed",
+        "start": "2019-01-01",
+        "end": "2021-06-30",
+        "summary": "Digitaliseringsstyrelsen skærpede opfølgningen på de økonomiske og kvalitative gevinster i statens store it-projekter. Projekterne rapporterer nu gevinster i en fast model i op til tre år efter idriftsættelse, og resultaterne forelægges Statens It-råd.",
+        "problem": "Statens it-projektmodel krævede en business case ved projektstart, men når projektet var sat i drift, stoppede opfølgningen. En gennemgang af 30 afsluttede projekter viste, at kun en tredjedel kunne dokumentere de gevinster, der lå til grund for bevillingen.\n\nI flere tilfælde var gevinsterne allerede indregnet i institutionens budget som besparelser, uden at arbejdsgangene var ændret.",
+        "approach": "Vi udviklede en fælles skabelon for gevinstrealiseringsplaner med gevinstejer, måletal, baseline og tidsplan. Planen skal godkendes sammen med business casen, og institutionen rapporterer status halvårligt til Statens It-råd i tre år efter idriftsættelse.\n\nDigitaliseringsstyrelsen holder workshops for nye gevinstejere og har udgivet eksempler på gode planer. Ved stor afvigelse skal institutionen redegøre for årsagen og for, hvilke tiltag der iværksættes.",
+        "results": "Af de projekter, der har rapporteret efter den nye model, kan 70 procent nu dokumentere mindst tre fjerdedele af de forventede gevinster. Andelen af business cases med en fastlagt baseline er steget fra 40 til 90 procent.\n\nOpfølgningen har også afsløret gevinster, som ikke var forventet, fx bedre datakvalitet, der nu indgår som en kategori i skabelonen.",
+        "key_figures": [
+            ("70", "%", "af projekterne dokumenterer mindst tre fjerdedele af gevinsterne"),
+            ("90", "%", "af business cases har baseline, før 40"),
+        ],
+        "quote": None,
+        "lessons": [
+            (
+                "Når gevinstplanen skal godkendes sammen med business casen, bliver den taget alvorligt fra starten.",
+                "success",
+            ),
+            (
+                "Gevinster, der er indregnet i budgettet før arbejdsgangene er ændret, skaber huller i økonomien og mistillid til hele metoden.",
+                "pitfall",
+            ),
+            (
+                "Tre års opfølgning er nødvendigt; mange gevinster viste sig først i år to.",
+                "success",
+            ),
+        ],
+        "contacts": [
+            (
+                "Jesper Krogh",
+                "Specialkonsulent, it-projektråd",
+                "Digitaliseringsstyrelsen",
+                "jesper.krogh@digst.example",
+            ),
+        ],
+        "related": [
+            "nyttorealisering-digitala-investeringar-statskontoret",
+            "benchmarking-it-udgifter-finansministeriet",
+        ],
+        "theme": "benefits-follow-up",
+    },
 ]
 
 LESSONS = [
