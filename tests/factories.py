@@ -1,9 +1,12 @@
 """factory_boy factories: tests build just what they need."""
 
+from datetime import timedelta
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from portal.models import MEMBERS_GROUP, HomePage, MemberProfile, Organisation, Topic
 
@@ -76,3 +79,47 @@ class HomePageFactory(wagtail_factories.PageFactory):
 
     title = "Erfa"
     hero_title = "Lär av andra myndigheter"
+
+
+# --- network -------------------------------------------------------------------------------
+
+
+class NetworkIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "network.NetworkIndexPage"
+
+    title = "Nätverk"
+    slug = "networks"
+
+
+class NetworkPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "network.NetworkPage"
+
+    title = factory.Sequence(lambda n: f"Nätverk {n}")
+    summary = "Ett nätverk för myndigheter som vill lära av varandra."
+    purpose = "<p>Vi träffas några gånger om året och delar erfarenheter.</p>"
+    country = "SE"
+    join_policy = "request"
+
+
+class MeetingPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "network.MeetingPage"
+
+    title = factory.Sequence(lambda n: f"Nätverksträff {n}")
+    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=3))
+    venue = "Ekonomistyrningsverket"
+    address = "Drottninggatan 89, Stockholm"
+    audience = "signed_in"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.Membership"
+
+    user = factory.SubFactory(MemberFactory)
+    role = "member"
+    status = "active"
+    since = factory.LazyFunction(timezone.now)
