@@ -5,6 +5,7 @@ coordinator of network A gets 403 for network B.
 """
 
 import csv
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
 
 from . import notifications, planning, registrations
 from .forms import CopyMeetingForm, MessageForm
@@ -30,6 +32,19 @@ CSV_COLUMNS = [
     "dietary needs",
     "accessibility needs",
 ]
+
+
+def _forbidden_elsewhere(view):
+    """A plain 403 (not Wagtail's redirect to the dashboard) for other networks' meetings."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exception:
+            return permission_denied(request, exception)
+
+    return wrapper
 
 
 def _managed_meeting(request, meeting_id) -> MeetingPage:
@@ -75,6 +90,7 @@ def meeting_list(request):
     )
 
 
+@_forbidden_elsewhere
 def attendees(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
     registration_list = meeting.registrations.select_related(
@@ -95,6 +111,7 @@ def attendees(request, meeting_id):
     )
 
 
+@_forbidden_elsewhere
 def attendees_csv(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -131,6 +148,7 @@ def _safe_cell(value: str) -> str:
     return value
 
 
+@_forbidden_elsewhere
 @require_POST
 def set_attendance(request, registration_id):
     registration = get_object_or_404(Registration, pk=registration_id)
@@ -142,6 +160,7 @@ def set_attendance(request, registration_id):
     return redirect("network_admin:attendees", registration.meeting_id)
 
 
+@_forbidden_elsewhere
 def message_participants(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
     form = MessageForm(request.POST or None)
@@ -166,6 +185,7 @@ def message_participants(request, meeting_id):
     )
 
 
+@_forbidden_elsewhere
 def copy_meeting(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
     with timezone.override(meeting.zone):

@@ -21,6 +21,12 @@ class LessonItemBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(label=_("title"), max_length=200)
     text = blocks.TextBlock(label=_("what we learned"))
+    # The same values as cases.models.LessonKind, which the lesson pages use.
+    kind = blocks.ChoiceBlock(
+        label=_("kind"),
+        choices=[("success", _("Success")), ("pitfall", _("Pitfall"))],
+        default="success",
+    )
 
     class Meta:
         icon = "pick"

@@ -1,0 +1,154 @@
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from network import registrations
+from network.models import MeetingPage
+from tests.factories import (
+    MeetingPageFactory,
+    MemberFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
+
+from .conftest import make_coordinator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registered(meeting, network):
+    """Two seats taken (one with notes), one on the waiting list."""
+    organisation = OrganisationFactory(name="Lantmäteriet", slug="lantmateriet")
+    anna = MemberFactory(first_name="Anna", last_name="Berg", email="anna@example.org")
+    anna.member_profile.organisation = organisation
+    anna.member_profile.save()
+    MembershipFactory(network=network, user=anna)
+    others = [MembershipFactory(network=network).user for _ in range(2)]
+    registrations.register(
+        meeting, anna, dietary_needs="=HYPERLINK(1)", accessibility_needs="Hörslinga"
+    )
+    for user in others:
+        registrations.register(meeting, user)
+    return anna
+
+
+def test_coordinator_downloads_the_attendee_list_as_csv(client, meeting, coordinator, registered):
+    client.force_login(coordinator)
+    response = client.get(f"/admin/network/meetings/{meeting.pk}/attendees.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "name",
+        "email",
+        "organisation",
+        "status",
+        "registered at",
+        "dietary needs",
+        "accessibility needs",
+    ]
+    assert len(rows) == 4
+    anna = rows[1]
+    assert anna[:4] == ["Anna Berg", "anna@example.org", "Lantmäteriet", "registered"]
+    assert anna[5] == "'=HYPERLINK(1)"  # no formula for spreadsheets to run
+    assert anna[6] == "Hörslinga"
+    assert [row[3] for row in rows[1:]] == ["registered", "registered", "waitlisted"]
+
+
+def test_coordinator_of_another_network_gets_403(client, meeting, other_network, registered):
+    outsider = make_coordinator(other_network)
+    client.force_login(outsider)
+    for url in (
+        f"/admin/network/meetings/{meeting.pk}/attendees.csv",
+        f"/admin/network/meetings/{meeting.pk}/",
+        f"/admin/network/meetings/{meeting.pk}/message/",
+        f"/admin/network/meetings/{meeting.pk}/copy/",
+    ):
+        assert client.get(url).status_code == 403, url
+    listing = client.get("/admin/network/").content.decode()
+    assert meeting.title not in listing
+
+
+def test_members_and_anonymous_visitors_get_no_attendee_list(client, meeting, member, registered):
+    url = f"/admin/network/meetings/{meeting.pk}/attendees.csv"
+    response = client.get(url)
+    assert response.status_code == 302  # to the admin login
+    client.force_login(member)
+    assert client.get(url).status_code in (302, 403)
+    assert "Anna" not in client.get(url).content.decode()
+
+
+def test_attendee_page_shows_counts_and_marks_attendance(client, meeting, coordinator, registered):
+    client.force_login(coordinator)
+    html = client.get(f"/admin/network/meetings/{meeting.pk}/").content.decode()
+    assert "Anna Berg" in html
+    listing = client.get("/admin/network/").content.decode()
+    assert meeting.title in listing
+    registration = meeting.registrations.get(user=registered)
+    client.post(f"/admin/network/registrations/{registration.pk}/attendance/", {"attended": "1"})
+    registration.refresh_from_db()
+    assert registration.status == "attended"
+    assert meeting.registrations.counts() == {
+        "registered": 1,
+        "waitlisted": 1,
+        "cancelled": 0,
+        "attended": 1,
+    }
+
+
+def test_message_goes_to_each_seat_holder_separately(client, meeting, coordinator, registered):
+    client.force_login(coordinator)
+    mail.outbox.clear()
+    response = client.post(
+        f"/admin/network/meetings/{meeting.pk}/message/",
+        {"subject": "Ny lokal", "body": "Vi ses i sal B."},
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert all(len(message.to) == 1 and not message.bcc for message in mail.outbox)
+    assert registered.email in {message.to[0] for message in mail.outbox}
+    assert mail.outbox[0].reply_to == [coordinator.email]
+
+
+def test_copy_makes_a_draft_with_dates_moved_by_wall_clock_time(
+    client, network, coordinator, registered
+):
+    """A 10:00 January meeting copied to June still starts at 10:00 local time."""
+    zone = timezone.get_default_timezone()
+    january = datetime(timezone.now().year + 1, 1, 20, 10, tzinfo=zone)
+    original = MeetingPageFactory(
+        parent=network,
+        title="Vinterträffen",
+        start=january,
+        end=january + timedelta(hours=4),
+        registration_closes=january - timedelta(days=7),
+        minutes="<p>Anteckningar</p>",
+    )
+    registrations.register(original, registered)
+    client.force_login(coordinator)
+    response = client.post(
+        f"/admin/network/meetings/{original.pk}/copy/",
+        {"title": "Sommarträffen", "start": f"{january.year}-06-16T10:00"},
+    )
+    assert response.status_code == 302
+    copy = MeetingPage.objects.get(title="Sommarträffen")
+    assert not copy.live
+    assert copy.get_parent().pk == network.pk
+    assert (copy.local_start.month, copy.local_start.hour) == (6, 10)
+    assert copy.local_end.hour == 14
+    assert copy.registration_closes == copy.start - timedelta(days=7)
+    assert copy.minutes == ""
+    assert copy.registrations.count() == 0
+    assert original.registrations.count() == 1
+
+
+def test_coordinator_sees_and_answers_requests_in_the_admin(client, network, coordinator):
+    pending = MembershipFactory(network=network, status="requested")
+    client.force_login(coordinator)
+    html = client.get("/admin/network/requests/").content.decode()
+    assert pending.user.username in html or pending.user.email in html
