@@ -106,7 +106,11 @@ class SentenceTransformerEncoder:
         self.query_prefix = default_query if query_prefix is None else query_prefix
         self.passage_prefix = default_passage if passage_prefix is None else passage_prefix
         self._model = SentenceTransformer(model, device=device)
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dimension = int(dimension())
 
     def encode_queries(self, texts: list[str]) -> NDArray[np.float32]:
         return self._encode([self.query_prefix + text for text in _check_texts(texts)])

