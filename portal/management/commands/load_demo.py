@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 # Each app owns its demo content; they load in this order (later ones build on earlier ones).
 DEMO_LOADERS = [
     "portal.demo.load",
+    "cases.demo.load",
     "search.demo.load",
 ]
 

@@ -1,0 +1,111 @@
+"""A member's case, from the front-end form into the moderation workflow."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.utils import get_admin_base_url
+from wagtail.models import WorkflowState
+from wagtail.rich_text import RichText
+
+from portal.models import MODERATORS_GROUP
+
+from .models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
+from .text import paragraphs_html
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def submit_case(
+    index: CaseIndexPage, user, data: dict, lessons: list[tuple[str, str]]
+) -> CaseStudyPage:
+    """Create a draft case below ``index`` from the form's cleaned ``data`` and start its workflow."""
+    page = CaseStudyPage(
+        title=data["title"],
+        summary=data["summary"],
+        language=data["language"],
+        country=data["country"],
+        status=data["status"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        problem=paragraphs_html(data["problem"]),
+        approach=paragraphs_html(data["approach"]),
+        results=[("paragraph", RichText(paragraphs_html(data["results"])))]
+        if data["results"]
+        else [],
+        owner=user,
+        live=False,
+    )
+    page.organisations = [data["organisation"]]
+    page.topics = list(data["topics"])
+    page.lessons = [CaseLesson(text=text, kind=kind) for text, kind in lessons]
+    page.contacts = [
+        CaseContact(
+            name=data["contact_name"],
+            role=data["contact_role"],
+            organisation_name=data["organisation"].name,
+            email=data["contact_email"],
+        )
+    ]
+    index.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is None:
+        # Without a workflow nobody would be asked to look at it; say so loudly.
+        logger.error("No moderation workflow applies to %s; it stays a draft.", page.url_path)
+    else:
+        workflow.start(page, user)
+    return page
+
+
+def notify_moderators(page: CaseStudyPage) -> int:
+    """E-mail every moderator a link to the case in the admin; returns how many were sent."""
+    recipients = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    edit_url = get_admin_base_url() + reverse("wagtailadmin_pages:edit", args=[page.pk])
+    subject = _("New experience to review: %(title)s") % {"title": page.title}
+    body = _(
+        "%(owner)s has shared an experience on Erfa and it awaits moderation:\n\n"
+        "%(title)s\n%(summary)s\n\nReview it in the admin: %(url)s\n"
+    ) % {
+        "owner": page.owner.get_full_name() or page.owner.get_username(),
+        "title": page.title,
+        "summary": page.summary,
+        "url": edit_url,
+    }
+    messages = [(subject, body, None, [email]) for email in recipients]
+    try:
+        return send_mass_mail(messages)
+    except OSError:
+        # The case is in the workflow and shows in the admin either way.
+        logger.exception("Could not e-mail the moderators about %s", page.pk)
+        return 0
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("Draft")
+    IN_MODERATION = "in_moderation", gettext_lazy("Awaiting moderation")
+    CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+    PUBLISHED = "published", gettext_lazy("Published")
+
+
+def submission_state(page: CaseStudyPage) -> SubmissionState:
+    """Where a member's case stands, in the words of "My submissions"."""
+    latest = page.workflow_states.order_by("-created_at").first()
+    if latest is not None and latest.status == WorkflowState.STATUS_IN_PROGRESS:
+        return SubmissionState.IN_MODERATION
+    if latest is not None and latest.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return SubmissionState.CHANGES_REQUESTED
+    if page.live:
+        return SubmissionState.PUBLISHED
+    return SubmissionState.DRAFT
