@@ -1,0 +1,42 @@
+import pytest
+from django.utils import timezone
+
+from network import demo
+from network.models import MeetingPage, Membership, NetworkPage, Registration
+from portal import demo as portal_demo
+from portal.management.commands.load_demo import DEMO_LOADERS
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        NetworkPage.objects.count(),
+        MeetingPage.objects.count(),
+        Membership.objects.count(),
+        Registration.objects.count(),
+    )
+
+
+def test_network_demo_is_idempotent_and_complete():
+    portal_demo.load()
+    demo.load()
+    first = _counts()
+    demo.load()
+    assert _counts() == first
+    assert first[0] >= 5 and first[1] >= 15
+    countries = set(NetworkPage.objects.values_list("country", flat=True))
+    assert {"SE", "DK", "nordic"} <= countries
+    now = timezone.now()
+    assert MeetingPage.objects.filter(start__gt=now).count() >= 5
+    past = MeetingPage.objects.filter(end__lt=now)
+    assert past.count() >= 5 and all(meeting.minutes for meeting in past)
+    assert Registration.objects.filter(status="waitlisted").exists()
+    full = MeetingPage.objects.get(slug="datadelning-och-juridik")
+    assert full.seats_left == 0
+
+
+def test_load_demo_loads_the_networks_after_the_cases():
+    """Meeting lessons become lesson pages, so the cases' demo must be there first."""
+    loaders = DEMO_LOADERS
+    assert loaders.index("network.demo.load") > loaders.index("cases.demo.load")
