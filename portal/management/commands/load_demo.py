@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "portal.demo.load",
     "cases.demo.load",
+    "network.demo.load",
     "search.demo.load",
 ]
 
