@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting_id>/message/", admin_views.message_participants, name="message"),
     path("meetings/<int:meeting_id>/copy/", admin_views.copy_meeting, name="copy"),
+    path("meetings/<int:meeting_id>/lessons/", admin_views.publish_lessons, name="publish_lessons"),
     path(
         "registrations/<int:registration_id>/attendance/",
         admin_views.set_attendance,

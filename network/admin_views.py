@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 
@@ -103,6 +104,8 @@ def attendees(request, meeting_id):
         {
             "meeting": meeting,
             "counts": meeting.registrations.counts(),
+            "lesson_pages": meeting.lesson_pages.select_related("lesson"),
+            "unpublished_lessons": len(meeting.lessons) - meeting.lesson_pages.count(),
             "groups": [
                 (label, [r for r in registration_list if r.status == value])
                 for value, label in Registration.Status.choices
@@ -158,6 +161,23 @@ def set_attendance(request, registration_id):
     except registrations.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("network_admin:attendees", registration.meeting_id)
+
+
+@_forbidden_elsewhere
+@require_POST
+def publish_lessons(request, meeting_id):
+    meeting = _managed_meeting(request, meeting_id)
+    created = planning.publish_meeting_lessons(meeting, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d lesson was published as a lesson learned page.",
+            "%(count)d lessons were published as lesson learned pages.",
+            len(created),
+        )
+        % {"count": len(created)},
+    )
+    return redirect("network_admin:attendees", meeting.pk)
 
 
 @_forbidden_elsewhere

@@ -5,6 +5,7 @@ by user. Meeting dates are computed from today, so upcoming meetings stay upcomi
 """
 
 from datetime import datetime, time, timedelta
+from uuid import NAMESPACE_URL, uuid5
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -13,9 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
+from cases.models import CaseStudyPage
 from portal.models import COORDINATORS_GROUP, HomePage, Topic
 
-from .models import MeetingPage, Membership, NetworkIndexPage, NetworkPage, Registration
+from .models import (
+    MeetingPage,
+    Membership,
+    NetworkIndexPage,
+    NetworkPage,
+    NetworkSharedCase,
+    Registration,
+)
+from .planning import publish_meeting_lessons
 
 STOCKHOLM, COPENHAGEN = "Europe/Stockholm", "Europe/Copenhagen"
 
@@ -32,6 +42,10 @@ INDEX = {
 NETWORKS = [
     {
         "slug": "intern-styrning-och-kontroll",
+        "shared_cases": [
+            "internkontroll-riskanalys-bolagsverket",
+            "intern-styrning-leverantorer-arbetsformedlingen",
+        ],
         "title": "Nätverket för intern styrning och kontroll",
         "country": "SE",
         "language": "sv",
@@ -56,6 +70,10 @@ NETWORKS = [
     },
     {
         "slug": "analysnatverket",
+        "shared_cases": [
+            "datalabb-arbetsmarknadsanalys-arbetsformedlingen",
+            "prognoser-vardplatser-region-stockholm",
+        ],
         "title": "Analysnätverket i staten",
         "country": "SE",
         "language": "sv",
@@ -77,6 +95,10 @@ NETWORKS = [
     },
     {
         "slug": "digital-forvaltning",
+        "shared_cases": [
+            "gevinstrealisering-statslige-it-projekter-digst",
+            "selvbetjening-enkeltydelser-aarhus-kommune",
+        ],
         "title": "Netværk for digital forvaltning",
         "country": "DK",
         "language": "da",
@@ -101,6 +123,10 @@ NETWORKS = [
     },
     {
         "slug": "tilsynsnetvaerket",
+        "shared_cases": [
+            "risikobaseret-udvaelgelse-tilsyn-arbejdstilsynet",
+            "riskbaserat-urval-yrkestrafik-transportstyrelsen",
+        ],
         "title": "Tilsynsnetværket",
         "country": "DK",
         "language": "da",
@@ -118,6 +144,7 @@ NETWORKS = [
     },
     {
         "slug": "nordiskt-ai-natverk",
+        "shared_cases": ["ai-triage-skatteverket", "ai-visitering-skattestyrelsen"],
         "title": "Nordiskt nätverk för AI i offentlig förvaltning",
         "country": "nordic",
         "language": "en",
@@ -149,6 +176,7 @@ MEETINGS = [
     {
         "network": "intern-styrning-och-kontroll",
         "slug": "riskanalys-i-praktiken",
+        "publish_lessons": True,
         "title": "Riskanalys i praktiken",
         "days": -75,
         "hour": 9,
@@ -306,6 +334,7 @@ MEETINGS = [
     {
         "network": "digital-forvaltning",
         "slug": "gevinstrealisering",
+        "publish_lessons": True,
         "title": "Gevinstrealisering i praksis",
         "days": -60,
         "hour": 10,
@@ -375,6 +404,7 @@ MEETINGS = [
     {
         "network": "tilsynsnetvaerket",
         "slug": "risikobaseret-tilsyn",
+        "publish_lessons": True,
         "title": "Risikobaseret udvælgelse til tilsyn",
         "days": -30,
         "hour": 10,
@@ -471,6 +501,7 @@ MEETINGS = [
     {
         "network": "nordiskt-ai-natverk",
         "slug": "ai-governance-copenhagen",
+        "publish_lessons": True,
         "title": "Governing AI models in production",
         "days": -20,
         "hour": 10,
@@ -600,6 +631,12 @@ def _load_network(index, spec) -> NetworkPage:
         member_information=spec["member_information"],
     )
     network.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
+    cases = {
+        case.slug: case for case in CaseStudyPage.objects.filter(slug__in=spec["shared_cases"])
+    }
+    network.shared_cases = [
+        NetworkSharedCase(case=cases[slug]) for slug in spec["shared_cases"] if slug in cases
+    ]
     network.save_revision().publish()
     since = timezone.now() - timedelta(days=365)
     people = [(u, "coordinator", "active") for u in spec["coordinators"]]
@@ -639,9 +676,14 @@ def _load_meeting(network, spec) -> MeetingPage:
         )
         for clock, title, speaker in spec["agenda"]
     ]
+    # Stable block ids: publishing the lessons as pages is keyed on them.
     lessons = [
-        ("lesson", {"title": title, "text": text, "kind": kind})
-        for title, text, kind in spec.get("lessons", [])
+        {
+            "type": "lesson",
+            "id": str(uuid5(NAMESPACE_URL, f"erfa-demo/{spec['slug']}/lesson/{number}")),
+            "value": {"title": title, "text": text, "kind": kind},
+        }
+        for number, (title, text, kind) in enumerate(spec.get("lessons", []))
     ]
     opens = spec.get("registration_opens_days")
     closes = spec.get("registration_closes_days")
@@ -668,6 +710,8 @@ def _load_meeting(network, spec) -> MeetingPage:
         registration_closes=_local(closes, 23, spec["tz"]) if closes is not None else None,
     )
     _load_registrations(meeting, spec["registrations"], past=spec["days"] < 0)
+    if spec.get("publish_lessons"):
+        publish_meeting_lessons(meeting)
     return meeting
 
 

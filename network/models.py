@@ -17,12 +17,13 @@ from django.db.models import Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from cases.models import CaseStudyPage, LessonLearnedPage
 from portal.blocks import RICH_TEXT_FEATURES
 from portal.models import MODERATORS_GROUP, ContentLanguage, Topic
 from search.documents import DocumentKind, SearchDocument, Section
@@ -97,6 +98,7 @@ class NetworkPage(Page):
             heading=_("About the network"),
         ),
         FieldPanel("member_information"),
+        InlinePanel("shared_cases", label=_("Cases shared in the network")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -125,6 +127,10 @@ class NetworkPage(Page):
             past_meetings=meetings.filter(end__lt=now).order_by("-start"),
             coordinators=self.coordinators.select_related("member_profile__organisation"),
             member_count=self.memberships.active().count(),
+            shared_cases=CaseStudyPage.objects.live()
+            .public()
+            .filter(network_links__network=self)
+            .order_by("network_links__sort_order"),
         )
         if context["is_coordinator"]:
             context["pending_requests"] = self.memberships.pending().select_related(
@@ -323,6 +329,10 @@ class MeetingPage(Page):
             registration_form=RegistrationForm(),
             shows_online_link=self.shows_online_link_to(user),
             is_coordinator=network.can_be_managed_by(user),
+            lesson_pages=LessonLearnedPage.objects.live()
+            .public()
+            .filter(meeting_link__meeting=self)
+            .order_by("title"),
         )
         if registration and registration.status == Registration.Status.WAITLISTED:
             context["waitlist_position"] = (
@@ -428,6 +438,52 @@ class MeetingPage(Page):
             topics=[topic.slug for topic in network.topics.all()],
             date=self.local_start.date(),
         )
+
+
+class NetworkSharedCase(Orderable):
+    network = ParentalKey(NetworkPage, on_delete=models.CASCADE, related_name="shared_cases")
+    case = models.ForeignKey(
+        CaseStudyPage,
+        on_delete=models.CASCADE,
+        related_name="network_links",
+        verbose_name=_("case study"),
+    )
+
+    panels = [FieldPanel("case")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("case shared in the network")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "case"], name="network_case_shared_once")
+        ]
+
+
+class MeetingLesson(models.Model):
+    """A lesson page written from one of a meeting's lesson items (``block_id``)."""
+
+    meeting = models.ForeignKey(
+        MeetingPage,
+        on_delete=models.CASCADE,
+        related_name="lesson_pages",
+        verbose_name=_("meeting"),
+    )
+    lesson = models.OneToOneField(
+        LessonLearnedPage,
+        on_delete=models.CASCADE,
+        related_name="meeting_link",
+        verbose_name=_("lesson learned"),
+    )
+    block_id = models.CharField(_("lesson item"), max_length=64)
+
+    class Meta:
+        verbose_name = _("lesson from a meeting")
+        verbose_name_plural = _("lessons from meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "block_id"], name="network_lesson_once")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} → {self.lesson}"
 
 
 class NetworkPermissionTester(PagePermissionTester):

@@ -1,12 +1,18 @@
-"""Coordinators' planning: reuse a past meeting as the template for the next one."""
+"""Coordinators' planning: reuse a past meeting as the template for the next one, and keep
+what a meeting learned as lesson pages of their own."""
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.db import transaction
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.coreutils import find_available_slug
 
-from .models import MeetingPage
+from cases.lessons import create_lesson
+from cases.models import LessonIndexPage, LessonLearnedPage
+
+from .models import MeetingLesson, MeetingPage, NetworkCountry
 
 
 def copy_meeting_as_template(
@@ -47,3 +53,47 @@ def copy_meeting_as_template(
 
 def _wall_clock(value: datetime, zone) -> datetime:
     return timezone.localtime(value, zone).replace(tzinfo=None)
+
+
+def publish_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLearnedPage]:
+    """Turn the meeting's lesson items into lesson learned pages, each linked to the meeting.
+
+    Items that already have a page are skipped, so running it again after adding a lesson
+    only publishes the new one.
+    """
+    done = set(meeting.lesson_pages.values_list("block_id", flat=True))
+    items = [item for item in meeting.lessons if item.id not in done]
+    if not items:
+        return []
+    parent = LessonIndexPage.objects.live().first()
+    if parent is None:
+        raise LessonIndexPage.DoesNotExist(
+            "There is no lesson index page to publish lessons under."
+        )
+    network = meeting.network
+    with translation.override(meeting.language):
+        context = _("Learned at the meeting “%(meeting)s” of %(network)s on %(date)s.") % {
+            "meeting": meeting.title,
+            "network": network.title,
+            "date": formats.date_format(meeting.local_start, "DATE_FORMAT"),
+        }
+    created = []
+    with transaction.atomic():
+        for item in items:
+            lesson = create_lesson(
+                parent,
+                title=item.value["title"],
+                text=item.value["text"],
+                kind=item.value["kind"],
+                language=meeting.language,
+                context=f"{context}\n\n{meeting.get_full_url() or meeting.url or ''}".strip(),
+                topics=network.topics.all(),
+                country=network.country if network.country != NetworkCountry.NORDIC else "",
+                slug=find_available_slug(parent, slugify(item.value["title"]) or "lesson"),
+            )
+            # Published on the meeting's behalf: coordinators may do this without page
+            # permissions in the lessons library; the owner records who asked.
+            LessonLearnedPage.objects.filter(pk=lesson.pk).update(owner=user)
+            MeetingLesson.objects.create(meeting=meeting, lesson=lesson, block_id=item.id)
+            created.append(lesson)
+    return created

@@ -1,8 +1,16 @@
 import pytest
 from django.utils import timezone
 
+from cases import demo as cases_demo
 from network import demo
-from network.models import MeetingPage, Membership, NetworkPage, Registration
+from network.models import (
+    MeetingLesson,
+    MeetingPage,
+    Membership,
+    NetworkPage,
+    NetworkSharedCase,
+    Registration,
+)
 from portal import demo as portal_demo
 from portal.management.commands.load_demo import DEMO_LOADERS
 
@@ -15,11 +23,14 @@ def _counts():
         MeetingPage.objects.count(),
         Membership.objects.count(),
         Registration.objects.count(),
+        MeetingLesson.objects.count(),
+        NetworkSharedCase.objects.count(),
     )
 
 
 def test_network_demo_is_idempotent_and_complete():
     portal_demo.load()
+    cases_demo.load()
     demo.load()
     first = _counts()
     demo.load()
@@ -34,6 +45,7 @@ def test_network_demo_is_idempotent_and_complete():
     assert Registration.objects.filter(status="waitlisted").exists()
     full = MeetingPage.objects.get(slug="datadelning-och-juridik")
     assert full.seats_left == 0
+    assert first[4] >= 3 and first[5] >= 5  # lesson pages from meetings, shared cases
 
 
 def test_load_demo_loads_the_networks_after_the_cases():
