@@ -1,6 +1,6 @@
 """factory_boy factories: tests build just what they need."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 import wagtail_factories
@@ -123,3 +123,59 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = "member"
     status = "active"
     since = factory.LazyFunction(timezone.now)
+
+
+class CaseIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "cases.CaseIndexPage"
+
+    title = "Fallstudier"
+    slug = "cases"
+
+
+class CaseStudyPageFactory(wagtail_factories.PageFactory):
+    """A published case study; pass ``parent`` (a case index) and, for a draft, ``live=False``."""
+
+    class Meta:
+        model = "cases.CaseStudyPage"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Fallstudie {n}")
+    summary = "Vi införde digitalt stöd i handläggningen och kortade ledtiderna."
+    language = "sv"
+    country = "SE"
+    status = "completed"
+    start_date = date(2022, 1, 1)
+    problem = "<p>Handläggningen tog för lång tid.</p>"
+    approach = "<p>Vi byggde ett stöd för sortering av ärenden.</p>"
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
+            self.save()
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+            self.save()
+
+
+class LessonIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "cases.LessonIndexPage"
+
+    title = "Lärdomar"
+    slug = "lessons"
+
+
+class LessonLearnedPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "cases.LessonLearnedPage"
+
+    title = factory.Sequence(lambda n: f"Lärdom {n}")
+    lesson = "Förankra tidigt hos dem som ska använda lösningen."
+    kind = "success"
+    language = "sv"
+    country = "SE"
