@@ -1,0 +1,106 @@
+"""A chart is a table first: columns and rows. The Plotly figure, the accessible table
+under it and the CSV/JSON downloads are all drawn from those same rows, so they cannot
+disagree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+# Okabe–Ito: told apart by people with the common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+]
+_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+
+
+@dataclass
+class Chart:
+    """``rows`` hold plain values; the first ``label_columns`` cells of a row name it."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    figure: dict = field(default_factory=dict)
+    description: str = ""
+    label_columns: int = 1
+    links: list[str] = field(default_factory=list)  # per row, for the first cell; may be empty
+
+    def header(self) -> list[str]:
+        return [str(column) for column in self.columns]
+
+    def table_rows(self) -> list[tuple[list, list, str]]:
+        """Each row as (label cells, value cells, link of the first cell)."""
+        links = self.links or [""] * len(self.rows)
+        return [
+            (row[: self.label_columns], row[self.label_columns :], link)
+            for row, link in zip(self.rows, links, strict=True)
+        ]
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.header())
+        writer.writerows(self.rows)
+        return buffer.getvalue()
+
+    def to_json(self, filters: dict | None = None) -> dict:
+        return {
+            "chart": self.key,
+            "title": str(self.title),
+            "filters": filters or {},
+            "columns": self.header(),
+            "rows": self.rows,
+        }
+
+
+def layout(**overrides) -> dict:
+    base = {
+        "font": {"family": _FONT, "size": 13, "color": "#1c2430"},
+        "colorway": PALETTE,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
+        "height": 340,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True, "gridcolor": "#d5dbe3", "rangemode": "tozero"},
+    }
+    base.update(overrides)
+    return base
+
+
+def bar_figure(chart: Chart, *, stacked: bool = False, horizontal: bool = False) -> dict:
+    """Bars with one trace per value column; two label columns make a grouped axis."""
+    if chart.label_columns == 1:
+        categories = [str(row[0]) for row in chart.rows]
+    else:
+        categories = [
+            [str(row[position]) for row in chart.rows] for position in range(chart.label_columns)
+        ]
+    traces = []
+    for position, name in enumerate(chart.columns[chart.label_columns :], chart.label_columns):
+        values = [row[position] for row in chart.rows]
+        trace = {"type": "bar", "name": str(name)}
+        if horizontal:
+            trace.update(y=categories, x=values, orientation="h")
+        else:
+            trace.update(x=categories, y=values)
+        traces.append(trace)
+    extra = {"barmode": "stack" if stacked else "group"}
+    if horizontal:
+        extra["yaxis"] = {"automargin": True, "autorange": "reversed"}
+        extra["xaxis"] = {"automargin": True, "gridcolor": "#d5dbe3", "rangemode": "tozero"}
+        extra["height"] = max(240, 28 * len(chart.rows) + 90)
+    if len(traces) == 1:
+        extra["showlegend"] = False
+    return {"data": traces, "layout": layout(**extra)}
