@@ -74,15 +74,15 @@ def notify_moderators(page: CaseStudyPage) -> int:
     )
     edit_url = get_admin_base_url() + reverse("wagtailadmin_pages:edit", args=[page.pk])
     subject = _("New experience to review: %(title)s") % {"title": page.title}
-    body = _(
-        "%(owner)s has shared an experience on Erfa and it awaits moderation:\n\n"
-        "%(title)s\n%(summary)s\n\nReview it in the admin: %(url)s\n"
-    ) % {
-        "owner": page.owner.get_full_name() or page.owner.get_username(),
-        "title": page.title,
-        "summary": page.summary,
-        "url": edit_url,
-    }
+    owner = page.owner.get_full_name() or page.owner.get_username()
+    body = "\n\n".join(
+        [
+            _("%(owner)s has shared an experience on Erfa and it awaits moderation:")
+            % {"owner": owner},
+            f"{page.title}\n{page.summary}",
+            _("Review it in the admin: %(url)s") % {"url": edit_url},
+        ]
+    )
     messages = [(subject, body, None, [email]) for email in recipients]
     try:
         return send_mass_mail(messages)
