@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from .query import (
     MAX_QUERY_LENGTH,
@@ -75,7 +75,7 @@ def search_endpoint(request, params: Query[SearchParams]):
     Facet counts cover every match, not only this page of results; ``count`` likewise.
     """
     if len(params.q) > MAX_QUERY_LENGTH:
-        return 400, {"detail": str(QueryTooLong(len(params.q)))}
+        return Status(400, {"detail": str(QueryTooLong(len(params.q)))})
     results = search(
         params.q,
         mode=params.mode,
@@ -91,11 +91,14 @@ def search_endpoint(request, params: Query[SearchParams]):
         limit=max(1, min(params.limit, 100)),
         offset=max(0, params.offset),
     )
-    return 200, {
-        "count": results.count,
-        "results": [_result(hit) for hit in results.hits],
-        "facets": results.facet_counts(),
-    }
+    return Status(
+        200,
+        {
+            "count": results.count,
+            "results": [_result(hit) for hit in results.hits],
+            "facets": results.facet_counts(),
+        },
+    )
 
 
 class SimilarOut(Schema):

@@ -339,7 +339,8 @@ def test_damaged_or_stale_exports_are_detected_and_replaced(export_dir, tmp_path
     """A missing, corrupt or stale file is reported, and ensure_exported_model re-exports."""
     damaged = tmp_path / "multilingual-e5-small"
     shutil.copytree(export_dir, damaged)  # the repair below must not touch the session's export
-    (damaged / "tokenizer_config.json").write_text("{}")
+    config = damaged / "tokenizer_config.json"
+    config.write_text(config.read_text().replace("right", "left"))  # same size, other bytes
     (damaged / "1_Pooling" / "config.json").unlink()
     manifest_path = damaged / model_export.MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
