@@ -139,6 +139,8 @@ class NetworkPage(Page):
         return context
 
     def permissions_for_user(self, user):
+        if not self.path:
+            return super().permissions_for_user(user)  # not in the tree yet (the add view)
         return NetworkPermissionTester(user, self, self)
 
     @property
@@ -345,6 +347,9 @@ class MeetingPage(Page):
         return context
 
     def permissions_for_user(self, user):
+        if not self.path:
+            # Not in the tree yet (the add view): the parent network's tester decides.
+            return super().permissions_for_user(user)
         return NetworkPermissionTester(user, self, self.network)
 
     @cached_property

@@ -152,3 +152,32 @@ def test_coordinator_sees_and_answers_requests_in_the_admin(client, network, coo
     client.force_login(coordinator)
     html = client.get("/admin/network/requests/").content.decode()
     assert pending.user.username in html or pending.user.email in html
+
+
+def test_coordinators_edit_their_own_meetings_in_the_admin_only(
+    client, network, other_network, meeting
+):
+    """Coordinators hold page permissions on the network index; each edits their own network."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.get(name="Coordinators")
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=network.get_parent(),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    client.force_login(make_coordinator(network))
+    assert client.get(f"/admin/pages/{meeting.pk}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/add/network/meetingpage/{network.pk}/").status_code == 200
+    index = network.get_parent()
+    assert client.get(f"/admin/pages/add/network/networkpage/{index.pk}/").status_code == 200
+    client.force_login(make_coordinator(other_network))
+    assert client.get(f"/admin/pages/{meeting.pk}/edit/").status_code in (302, 403)
+    assert client.get(f"/admin/pages/add/network/meetingpage/{network.pk}/").status_code in (
+        302,
+        403,
+    )
