@@ -8,6 +8,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
 # Okabe–Ito: told apart by people with the common colour-vision deficiencies.
 PALETTE = [
     "#0072B2",
@@ -35,6 +37,10 @@ class Chart:
     label_columns: int = 1
     links: list[str] = field(default_factory=list)  # per row, for the first cell; may be empty
 
+    def __post_init__(self):
+        # Labels arrive as lazy translations; exports and JSON need plain strings.
+        self.rows = [[_plain(cell) for cell in row] for row in self.rows]
+
     def header(self) -> list[str]:
         return [str(column) for column in self.columns]
 
@@ -61,6 +67,10 @@ class Chart:
             "columns": self.header(),
             "rows": self.rows,
         }
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Promise) else value
 
 
 def layout(**overrides) -> dict:

@@ -17,23 +17,28 @@ import json
 import math
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from django.db.models import Count, Max
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from cases.models import CaseStudyPage
+from portal.models import Country, Organisation, Topic
 from search.encoders import normalise_rows
 from search.models import Chunk, IndexState
 from search.query import STOPWORDS
 from search.similar import page_vectors
 
+from .charts import Chart, layout
 from .models import DatalabSnapshot
 
 # Bump when the payload's shape or the method changes: old snapshots become stale.
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 KMEANS_SEED = 1234
 MIN_THEMES = 4
 MAX_THEMES = 12
@@ -204,8 +209,8 @@ class MapState:
 def map_state() -> MapState:
     """The stored map, and whether content has changed since it was computed."""
     snapshot = DatalabSnapshot.objects.filter(kind=DatalabSnapshot.Kind.SEMANTIC_MAP).first()
-    if snapshot is None:
-        return MapState(None, stale=True)
+    if snapshot is None or snapshot.payload.get("version") != PAYLOAD_VERSION:
+        return MapState(None, stale=True)  # a payload of another shape cannot be drawn
     return MapState(snapshot, stale=snapshot.fingerprint != content_fingerprint())
 
 
@@ -341,3 +346,126 @@ def _class_tfidf_terms(texts: list[str], labels: NDArray[np.int64], themes: int)
         ]
         for theme in range(themes)
     ]
+
+
+# Presentation ----------------------------------------------------------------------------
+
+
+class ColourBy(StrEnum):
+    COUNTRY = "country"
+    TOPIC = "topic"
+
+
+def theme_label(terms: dict[str, list[str]], language: str) -> str:
+    """A theme's terms in the reader's language, or in the languages its cases are in."""
+    if terms.get(language):
+        return ", ".join(terms[language])
+    return ", ".join(words[0] for words in terms.values() if words)
+
+
+def map_chart(
+    payload: dict,
+    *,
+    visible_ids: set[int],
+    colour_by: ColourBy,
+    language: str,
+) -> Chart:
+    """The map as a chart: a table of the placed cases and a scatter figure of the same.
+
+    Only cases visible now are drawn, even if the snapshot is older than an unpublishing.
+    """
+    organisation_names = dict(Organisation.objects.values_list("slug", "name"))
+    topic_names = {topic.slug: topic.name for topic in Topic.objects.all()}
+    country_names = dict(Country.choices)
+    themes = {theme["theme"]: theme for theme in payload["themes"]}
+    labels = {number: theme_label(theme["terms"], language) for number, theme in themes.items()}
+    points = [point for point in payload["points"] if point["page_id"] in visible_ids]
+    chart = Chart(
+        key="semantic-map",
+        title=_("Semantic map of the cases"),
+        description=_(
+            "Cases close together are about similar things, whatever their language. "
+            "Themes are groups of similar cases, named by their most distinctive words."
+        ),
+        columns=[
+            _("Case"),
+            _("Organisations"),
+            _("Country"),
+            _("Topics"),
+            _("Theme"),
+            "x",
+            "y",
+        ],
+        rows=[
+            [
+                point["title"],
+                ", ".join(organisation_names.get(slug, slug) for slug in point["organisations"]),
+                country_names.get(point["country"], point["country"]),
+                ", ".join(topic_names.get(slug, slug) for slug in point["topics"]),
+                f"{point['theme'] + 1}: {labels.get(point['theme'], '')}",
+                point["x"],
+                point["y"],
+            ]
+            for point in points
+        ],
+        links=[point["url"] for point in points],
+    )
+    chart.figure = _scatter_figure(chart, points, themes, labels, colour_by, topic_names)
+    return chart
+
+
+def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> dict:
+    groups: dict[str, list[int]] = {}
+    for position, point in enumerate(points):
+        if colour_by is ColourBy.TOPIC:
+            group = topic_names.get(point["topics"][0], "") if point["topics"] else ""
+            group = group or str(_("No topic"))
+        else:
+            group = chart.rows[position][2]
+        groups.setdefault(group, []).append(position)
+    traces = []
+    for group in sorted(groups):
+        members = groups[group]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": group,
+                "x": [points[i]["x"] for i in members],
+                "y": [points[i]["y"] for i in members],
+                "customdata": [points[i]["url"] for i in members],
+                # Plotly renders hover text as HTML: everything from content is escaped.
+                "hovertext": [
+                    f"<b>{escape(chart.rows[i][0])}</b><br>{escape(chart.rows[i][1])}"
+                    f"<br>{escape(chart.rows[i][4])}"
+                    for i in members
+                ],
+                "hoverinfo": "text",
+                "marker": {"size": 12, "line": {"width": 1, "color": "#ffffff"}},
+            }
+        )
+    annotations = [
+        {
+            "x": theme["x"],
+            "y": theme["y"],
+            "text": escape(f"{number + 1}: {labels.get(number, '')}"),
+            "showarrow": False,
+            "font": {"size": 12, "color": "#1c2430"},
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "bordercolor": "#d5dbe3",
+        }
+        for number, theme in themes.items()
+        if any(point["theme"] == number for point in points)
+    ]
+    hidden_axis = {"showticklabels": False, "zeroline": False, "showgrid": False, "title": ""}
+    return {
+        "data": traces,
+        "layout": layout(
+            height=560,
+            hovermode="closest",
+            annotations=annotations,
+            xaxis=hidden_axis,
+            yaxis=hidden_axis,
+            legend={"orientation": "h", "y": -0.05},
+        ),
+    }

