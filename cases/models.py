@@ -221,6 +221,16 @@ class CaseStudyPage(Page):
             for link in self.related_case_links.select_related("related_case")
             if link.related_case.live
         ]
+        # Extension point: the network app relates networks to cases ("network_links" on the
+        # case); cases do not import it. Only networks this visitor may see are named.
+        network_links = getattr(self, "network_links", None)
+        if network_links is not None:
+            context["shared_in_networks"] = (
+                Page.objects.live()
+                .public()
+                .filter(pk__in=network_links.values("network"))
+                .order_by("title")
+            )
         return context
 
     def search_document(self) -> SearchDocument:

@@ -1,7 +1,14 @@
 import pytest
 
 from cases.models import CaseContact, CaseLesson, CaseRelatedCase
-from tests.factories import CaseStudyPageFactory, MemberFactory, UserFactory
+from network.models import NetworkSharedCase
+from tests.factories import (
+    CaseStudyPageFactory,
+    MemberFactory,
+    NetworkIndexPageFactory,
+    NetworkPageFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -48,3 +55,16 @@ def test_draft_cases_are_not_shown(client, case_index):
 def test_home_page_lists_the_latest_cases(client, case):
     html = client.get("/").content.decode()
     assert "Sortering av ärenden" in html
+
+
+def test_networks_the_case_was_shared_in_are_named_when_visible(client, case, home_page):
+    """The network app's links show on the case; a draft network stays unnamed."""
+    networks = NetworkIndexPageFactory(parent=home_page)
+    public = NetworkPageFactory(parent=networks, title="Nätverket för IT-controllers")
+    draft = NetworkPageFactory(parent=networks, title="Hemligt nätverk", live=False)
+    for network in (public, draft):
+        NetworkSharedCase.objects.create(network=network, case=case)
+
+    html = client.get(case.url).content.decode()
+    assert "Nätverket för IT-controllers" in html
+    assert "Hemligt nätverk" not in html
