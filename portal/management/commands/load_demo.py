@@ -7,6 +7,7 @@ DEMO_LOADERS = [
     "cases.demo.load",
     "network.demo.load",
     "search.demo.load",
+    "datalab.demo.load",
 ]
 
 
