@@ -92,13 +92,13 @@ def document_passages(document: SearchDocument) -> list[Passage]:
         bodies.extend((body, False) for body in _windows(flowing))
         flowing.clear()
 
-    if document.summary:
-        flowing.extend(split_sentences(html_to_text(document.summary)))
+    summary = html_to_text(document.summary) if document.summary else ""
+    flowing.extend(split_sentences(summary))
     for section in document.sections:
         text = html_to_text(section.text)
         heading = normalise_whitespace(section.heading).replace("\n", " ")
-        if not text:
-            continue
+        if not text or (text == summary and not heading):
+            continue  # a page may pass its summary as a section too: index it once
         if section.standalone:
             flush()
             full = f"{heading}: {text}" if heading else text
