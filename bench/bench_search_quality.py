@@ -1,0 +1,497 @@
+"""Retrieval quality of Erfa's search, measured through its own indexing and query path.
+
+Each data set is loaded as case study pages in a throwaway database, indexed by
+``search.indexing.rebuild()`` (passages, encoder, Chunk rows, FAISS) and Wagtail's
+``update_index``, and queried with ``search.query.search()`` in every mode, exactly as the
+search page and the API do. Data is read in place from ../shared/data (see its README for
+the reference figures of bare models on the same data).
+
+    .venv/bin/python bench/bench_search_quality.py            # everything (about an hour on 2 busy cores)
+    .venv/bin/python bench/bench_search_quality.py --quick    # small subsets, for iterating
+    .venv/bin/python bench/bench_search_quality.py --only swefaq demo --experiments
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import _support
+from _support import DATA_DIR, Stopwatch, log
+
+MODES = ("semantic", "keyword", "hybrid")
+DATASETS = ("swefaq", "tatoeba", "ntrex", "demo")
+GOALS = {"swefaq": ("ndcg@10", 0.72), "tatoeba": ("top1", 0.92), "ntrex": ("top1", 0.95)}
+CUTOFF = 10
+
+
+@dataclass
+class QuerySet:
+    """Queries with the page ids that answer them, and an optional result filter."""
+
+    name: str
+    queries: list[tuple[str, frozenset[int]]]
+    languages: tuple[str, ...] = ()  # restrict results to these page languages
+    notes: list[str] = field(default_factory=list)  # one per query, to break figures down
+
+
+# Metrics -----------------------------------------------------------------------------------
+
+
+def rank_metrics(ranked: list[int], relevant: frozenset[int]) -> dict[str, float]:
+    """nDCG@10, reciprocal rank @10, top-1 and recall@10 of one ranked list (binary gains)."""
+    top = ranked[:CUTOFF]
+    gains = [1.0 if page_id in relevant else 0.0 for page_id in top]
+    dcg = sum(gain / math.log2(position + 2) for position, gain in enumerate(gains))
+    ideal = sum(1.0 / math.log2(position + 2) for position in range(min(len(relevant), CUTOFF)))
+    first = next((position for position, gain in enumerate(gains, 1) if gain), None)
+    return {
+        "ndcg@10": dcg / ideal if ideal else 0.0,
+        "mrr@10": 1.0 / first if first else 0.0,
+        "top1": 1.0 if first == 1 else 0.0,
+        "recall@10": sum(gains) / len(relevant) if relevant else 0.0,
+        "empty": 0.0 if ranked else 1.0,
+    }
+
+
+def mean_metrics(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(sum(row[key] for row in rows) / len(rows), 4) for key in rows[0]}
+
+
+def evaluate(query_set: QuerySet, mode: str) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """Run every query through ``search.query.search()`` and average the metrics."""
+    from search.query import SearchFilters, search
+
+    filters = SearchFilters(languages=query_set.languages)
+    rows = []
+    for text, relevant in query_set.queries:
+        results = search(text, mode=mode, filters=filters, limit=CUTOFF, log=False)
+        rows.append(rank_metrics([hit.page_id for hit in results.hits], relevant))
+    return mean_metrics(rows), rows
+
+
+def evaluate_modes(query_set: QuerySet, modes=MODES) -> dict:
+    figures = {}
+    for mode in modes:
+        with Stopwatch() as watch:
+            summary, rows = evaluate(query_set, mode)
+        summary["seconds"] = round(watch.seconds, 1)
+        if query_set.notes:
+            by_note = defaultdict(list)
+            for note, row in zip(query_set.notes, rows, strict=True):
+                by_note[note].append(row)
+            summary["by_note"] = {note: mean_metrics(group) for note, group in by_note.items()}
+        figures[mode] = summary
+        log(f"  {query_set.name} {mode}: {_brief(summary)}")
+    return figures
+
+
+def _brief(summary: dict) -> str:
+    keys = ("ndcg@10", "mrr@10", "top1", "recall@10")
+    return ", ".join(f"{key} {summary[key]:.3f}" for key in keys)
+
+
+def memoise_query_vectors() -> None:
+    """Encode each query once per process: semantic and hybrid modes share the vector.
+
+    Only the evaluation's wall time changes (latency is bench_search_speed's business).
+    """
+    from search.encoders import get_encoder
+
+    encoder = get_encoder()
+    if getattr(encoder, "_bench_memoised", False):
+        return
+    encode = encoder.encode_queries
+
+    @lru_cache(maxsize=20_000)
+    def one(text: str):
+        return encode([text])
+
+    def encode_queries(texts):
+        import numpy as np
+
+        return np.vstack([one(text) for text in texts])
+
+    encoder.encode_queries = encode_queries
+    encoder._bench_memoised = True
+
+
+# Loading pages -----------------------------------------------------------------------------
+
+
+def paragraphs_html(texts: list[str]) -> str:
+    return "".join(f"<p>{html.escape(text)}</p>" for text in texts if text.strip())
+
+
+def headline(text: str, limit: int = 80) -> str:
+    """A page title drawn from the text itself: its first sentence, cut at a word."""
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def load_case_pages(entries: list[dict]) -> tuple[list[int], dict]:
+    """Create one live case study per entry, then build both indexes the way Erfa does.
+
+    ``entries`` hold title, language, country and body paragraphs. Returns the page ids in
+    entry order and the timings of each step.
+    """
+    from cases.models import CaseStudyPage
+    from search.indexing import rebuild
+
+    index = _support.case_index()
+    pages = [
+        CaseStudyPage(
+            title=entry["title"][:255],
+            slug=f"p{number}",
+            summary="",
+            language=entry["language"],
+            country=entry["country"],
+            problem=paragraphs_html(entry["paragraphs"]),
+        )
+        for number, entry in enumerate(entries)
+    ]
+    timings = {}
+    with Stopwatch() as watch:
+        _support.add_live_pages(index, pages)
+    timings["create_pages_s"] = round(watch.seconds, 1)
+    with Stopwatch() as watch:
+        _support.update_keyword_index()
+    timings["keyword_index_s"] = round(watch.seconds, 1)
+    with Stopwatch() as watch:
+        summary = rebuild(progress=False)
+    timings["semantic_index_s"] = round(watch.seconds, 1)
+    timings["passages"] = summary.passages
+    timings["pages"] = summary.pages
+    log(
+        f"  indexed {summary.pages} pages, {summary.passages} passages "
+        f"in {watch.seconds:.0f} s ({summary.passages / max(watch.seconds, 1e-9):.1f} passages/s)"
+    )
+    return [page.pk for page in pages], timings
+
+
+# SweFAQ ------------------------------------------------------------------------------------
+
+
+def swefaq(quick: bool, experiments: bool) -> dict:
+    splits = ["test"] if quick else ["test", "dev"]
+    rows = []
+    for split in splits:
+        with open(DATA_DIR / "swefaq" / f"swefaq_{split}.jsonl", encoding="utf-8") as file:
+            rows += [json.loads(line) for line in file if line.strip()]
+    answers = sorted({answer for row in rows for answer in row["candidate_answers"]})
+    log(f"SweFAQ ({'+'.join(splits)}): {len(rows)} questions, {len(answers)} answers as pages")
+    entries = [
+        {"title": headline(a), "language": "sv", "country": "SE", "paragraphs": a.split("\n")}
+        for a in answers
+    ]
+    page_ids, timings = load_case_pages(entries)
+    page_of = dict(zip(answers, page_ids, strict=True))
+    queries = [
+        (row["question"], frozenset({page_of[row["candidate_answers"][row["label"]]]}))
+        for row in rows
+    ]
+    query_set = QuerySet("swefaq", queries)
+    figures = {"corpus": len(answers), "queries": len(queries), **timings}
+    figures["modes"] = evaluate_modes(query_set)
+    figures["bare_model"] = bare_model_swefaq(rows, answers)
+    if experiments:
+        figures["experiments"] = hybrid_experiments(query_set)
+    return figures
+
+
+def bare_model_swefaq(rows: list[dict], answers: list[str]) -> dict:
+    """The configured encoder alone on the raw answers, as the data's README measured it:
+    separates what Erfa's path (titles, passages, floor, fusion) adds from the model."""
+    import numpy as np
+
+    from search.encoders import get_encoder
+
+    encoder = get_encoder()
+    with Stopwatch() as watch:
+        corpus = encoder.encode_passages(answers)
+    position = {answer: number for number, answer in enumerate(answers)}
+    metrics = []
+    for row in rows:
+        scores = corpus @ encoder.encode_queries([row["question"]])[0]
+        ranked = [int(i) for i in np.argsort(-scores)[:CUTOFF]]
+        metrics.append(
+            rank_metrics(ranked, frozenset({position[row["candidate_answers"][row["label"]]]}))
+        )
+    summary = mean_metrics(metrics)
+    summary["encode_s"] = round(watch.seconds, 1)
+    log(f"  swefaq bare encoder: {_brief(summary)}")
+    return summary
+
+
+def hybrid_experiments(query_set: QuerySet) -> dict:
+    """Hybrid ranking under alternative settings, to show what tuning would change.
+
+    Settings the search app reads (the semantic floor, the number of nearest chunks) are
+    overridden; the keyword operator and the fusion constant are not exposed, so those
+    variants replace the module's functions for the duration of one evaluation only.
+    """
+    from functools import partial
+    from unittest import mock
+
+    from django.test import override_settings
+
+    from search import query
+
+    def keyword_any_word(text: str) -> dict[int, float]:
+        ranked = []
+        for model_order, model in enumerate(query.indexable_page_models()):
+            results = model.objects.live().search(text, operator="or")
+            ranked.extend((rank, model_order, page.pk) for rank, page in enumerate(results))
+        ranked.sort()
+        return {page_id: 1.0 / (query.RRF_K + n) for n, (*_, page_id) in enumerate(ranked, 1)}
+
+    variants = {
+        "floor 0 (no relevance floor)": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.0),),
+        "floor 0.80": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.80),),
+        "keyword operator=or": (mock.patch.object(query, "keyword_matches", keyword_any_word),),
+        "keyword or + floor 0": (
+            mock.patch.object(query, "keyword_matches", keyword_any_word),
+            override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.0),
+        ),
+        "RRF k=10": (
+            mock.patch.object(
+                query, "reciprocal_rank_fusion", partial(query.reciprocal_rank_fusion, k=10)
+            ),
+        ),
+    }
+    figures = {}
+    for name, patches in variants.items():
+        for patch in patches:
+            patch.__enter__()
+        try:
+            figures[name] = evaluate_modes(
+                QuerySet(f"{query_set.name} [{name}]", query_set.queries, query_set.languages),
+                modes=("keyword", "hybrid") if "keyword" in name else ("hybrid",),
+            )
+        finally:
+            for patch in reversed(patches):
+                patch.__exit__(None, None, None)
+    return figures
+
+
+# Tatoeba -----------------------------------------------------------------------------------
+
+
+def tatoeba(quick: bool, experiments: bool) -> dict:
+    stem = DATA_DIR / "tatoeba" / "opusmt.dan-swe.tatoeba-test-v2021-08-07"
+    danish = stem.with_suffix(".dan").read_text("utf-8").splitlines()
+    swedish = stem.with_suffix(".swe").read_text("utf-8").splitlines()
+    pairs = list(zip(danish, swedish, strict=True))
+    if quick:
+        pairs = pairs[::5]
+    sentences = sorted({(da, "da") for da, _ in pairs} | {(sv, "sv") for _, sv in pairs})
+    log(f"Tatoeba da–sv: {len(pairs)} pairs, {len(sentences)} distinct sentences as pages")
+    entries = [
+        {
+            "title": text,
+            "language": lang,
+            "country": "DK" if lang == "da" else "SE",
+            "paragraphs": [],
+        }
+        for text, lang in sentences
+    ]
+    page_ids, timings = load_case_pages(entries)
+    page_of = dict(zip(sentences, page_ids, strict=True))
+    translations = defaultdict(set)
+    for da, sv in pairs:
+        translations[(sv, "sv")].add(page_of[(da, "da")])
+        translations[(da, "da")].add(page_of[(sv, "sv")])
+    figures = {"corpus": len(sentences), "pairs": len(pairs), **timings}
+    for source, target in (("sv", "da"), ("da", "sv")):
+        queries = [
+            (text, frozenset(found))
+            for (text, lang), found in sorted(translations.items())
+            if lang == source
+        ]
+        query_set = QuerySet(f"tatoeba {source}→{target}", queries, languages=(target,))
+        figures[f"{source}->{target}"] = {"queries": len(queries), **evaluate_modes(query_set)}
+    return figures
+
+
+# NTREX -------------------------------------------------------------------------------------
+
+
+def ntrex(quick: bool, experiments: bool) -> dict:
+    folder = DATA_DIR / "ntrex128"
+    document_ids = (folder / "DOCUMENT_IDS.tsv").read_text("utf-8").splitlines()
+    lines = {
+        "sv": (folder / "newstest2019-ref.swe.txt").read_text("utf-8").splitlines(),
+        "da": (folder / "newstest2019-ref.dan.txt").read_text("utf-8").splitlines(),
+    }
+    documents: dict[str, list[int]] = {}
+    for number, document_id in enumerate(document_ids):
+        documents.setdefault(document_id, []).append(number)
+    if quick:
+        documents = dict(list(documents.items())[:20])
+    keys = [(document_id, lang) for lang in ("sv", "da") for document_id in documents]
+    entries = [
+        {
+            "title": lines[lang][documents[document_id][0]],
+            "language": lang,
+            "country": "SE" if lang == "sv" else "DK",
+            "paragraphs": [lines[lang][number] for number in documents[document_id]],
+        }
+        for document_id, lang in keys
+    ]
+    log(f"NTREX: {len(documents)} documents per language ({len(entries)} pages)")
+    page_ids, timings = load_case_pages(entries)
+    page_of = dict(zip(keys, page_ids, strict=True))
+    figures = {"documents": len(documents), **timings}
+    for source, target in (("sv", "da"), ("da", "sv")):
+        # A sentence that occurs more than once (a few do) is answered by any of its documents.
+        answers = defaultdict(set)
+        for document_id, numbers in documents.items():
+            for number in numbers:
+                answers[lines[source][number]].add(page_of[(document_id, target)])
+        queries = [(text, frozenset(found)) for text, found in answers.items() if text.strip()]
+        query_set = QuerySet(f"ntrex {source}→{target}", queries, languages=(target,))
+        figures[f"{source}->{target}"] = {"queries": len(queries), **evaluate_modes(query_set)}
+    return figures
+
+
+# Demo corpus -------------------------------------------------------------------------------
+
+
+def demo(quick: bool, experiments: bool) -> dict:
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    with Stopwatch() as watch:
+        call_command("load_demo", verbosity=0)
+    entries = json.loads((_support.BENCH_DIR / "demo_queries.json").read_text("utf-8"))
+    slugs = {slug for entry in entries for slug in entry["relevant"]}
+    ids = dict(Page.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    missing = sorted(slugs - set(ids))
+    if missing:
+        log(f"  demo_queries.json names pages that load_demo does not create: {missing}")
+    queries = [
+        (entry["query"], frozenset(ids[slug] for slug in entry["relevant"] if slug in ids))
+        for entry in entries
+    ]
+    notes = [f"{entry['note']} ({entry['language']})" for entry in entries]
+    query_set = QuerySet("demo", queries, notes=notes)
+    from search.models import Chunk
+
+    figures = {
+        "queries": len(queries),
+        "pages_indexed": Chunk.objects.values("page").distinct().count(),
+        "passages": Chunk.objects.count(),
+        "load_demo_s": round(watch.seconds, 1),
+        "missing_slugs": missing,
+    }
+    figures["modes"] = evaluate_modes(query_set)
+    if experiments:
+        figures["experiments"] = hybrid_experiments(query_set)
+    return figures
+
+
+RUNNERS = {"swefaq": swefaq, "tatoeba": tatoeba, "ntrex": ntrex, "demo": demo}
+
+
+# Report ------------------------------------------------------------------------------------
+
+
+def report(figures: dict) -> None:
+    rows = []
+    for dataset, data in figures.items():
+        for direction, modes in _mode_groups(dataset, data):
+            for mode in MODES:
+                values = modes[mode]
+                goal = ""
+                if mode == "hybrid" and dataset in GOALS:
+                    metric, target = GOALS[dataset]
+                    goal = f"{metric} ≥ {target}: {'met' if values[metric] >= target else 'MISSED'}"
+                rows.append(
+                    [
+                        f"{dataset} {direction}".strip(),
+                        mode,
+                        values["ndcg@10"],
+                        values["mrr@10"],
+                        values["top1"],
+                        values["recall@10"],
+                        goal,
+                    ]
+                )
+        if "bare_model" in data:
+            bare = data["bare_model"]
+            rows.append(
+                [
+                    dataset,
+                    "bare encoder",
+                    bare["ndcg@10"],
+                    bare["mrr@10"],
+                    bare["top1"],
+                    bare["recall@10"],
+                    "reference 0.692 / 0.637",
+                ]
+            )
+    _support.print_table(
+        ["data set", "mode", "nDCG@10", "MRR@10", "top-1", "recall@10", "goal"],
+        rows,
+        title="Retrieval quality through Erfa's indexing and query path",
+    )
+    for dataset, data in figures.items():
+        for name, modes in data.get("experiments", {}).items():
+            for mode, values in modes.items():
+                print(f"  {dataset} [{name}] {mode}: {_brief(values)}")
+
+
+def _mode_groups(dataset: str, data: dict):
+    if "modes" in data:
+        yield "", data["modes"]
+    for key, value in data.items():
+        if "->" in key:
+            yield key, value
+
+
+def main() -> int:
+    parser = _support.argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=DATASETS, default=list(DATASETS))
+    parser.add_argument(
+        "--experiments", action="store_true", help="also try alternative hybrid settings"
+    )
+    args = parser.parse_args()
+    # Quality does not depend on threads, and on a shared 2-core machine one OpenMP thread
+    # per process encodes several times faster than two spinning against other work.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _support.setup_django()
+    from search.encoders import get_encoder
+
+    memoise_query_vectors()
+    figures = {}
+    with Stopwatch() as total:
+        for name in args.only:
+            with _support.fresh_database(name), Stopwatch() as watch:
+                figures[name] = RUNNERS[name](args.quick, args.experiments)
+            figures[name]["total_s"] = round(watch.seconds, 1)
+    report(figures)
+    parameters = {
+        "quick": args.quick,
+        "datasets": args.only,
+        "encoder": get_encoder().model_id,
+        "page_type": "cases.CaseStudyPage (demo: load_demo content)",
+        "cutoff": CUTOFF,
+        "total_s": round(total.seconds, 1),
+    }
+    name = "search_quality_quick" if args.quick else "search_quality"
+    _support.write_results(
+        name, figures, parameters, enabled=not args.no_write, merge=set(args.only) != set(DATASETS)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
