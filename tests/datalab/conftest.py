@@ -33,6 +33,12 @@ def english():
 
 
 @pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def case_index(home_page):
     index = CaseIndexPage(title="Fallstudier", slug="cases")
     home_page.add_child(instance=index)

@@ -1,0 +1,121 @@
+"""The semantic map on the real demo content: cases about the same initiative in Swedish
+and Danish land in the same theme. The demo is loaded (and encoded) once for the module."""
+
+import itertools
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from cases.demo_data import CASES
+from cases.models import CaseStudyPage
+from datalab.models import DatalabSnapshot
+from datalab.semantic_map import map_state, theme_count
+from search import query, similar, vectors
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content, rolled back when the module is done."""
+    index_dir = tmp_path_factory.mktemp("demo-index")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(ERFA_INDEX_DIR=index_dir, ERFA_SEARCH_STATE_TTL=0),
+    ):
+        with transaction.atomic():
+            call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            yield
+            transaction.set_rollback(True)
+    # Generations restart after the rollback: no process cache may outlive it.
+    vectors.forget_loaded()
+    query.forget_state()
+    similar._cache.clear()
+
+
+@pytest.fixture
+def index_settings(settings, demo):
+    """The module's demo index instead of a fresh one per test."""
+    return settings
+
+
+@pytest.fixture
+def themes_by_slug(demo, db):
+    payload = DatalabSnapshot.objects.get(kind=DatalabSnapshot.Kind.SEMANTIC_MAP).payload
+    slugs = dict(CaseStudyPage.objects.values_list("pk", "slug"))
+    return {slugs[point["page_id"]]: point["theme"] for point in payload["points"]}
+
+
+def test_load_demo_computes_the_map_of_every_demo_case(demo, db):
+    state = map_state()
+    assert state.snapshot is not None and not state.stale
+    payload = state.snapshot.payload
+    assert len(payload["points"]) == len(CASES)
+    assert payload["unplaced"] == []
+    assert len(payload["themes"]) == theme_count(len(CASES))
+    assert all(theme["terms"] for theme in payload["themes"])
+
+
+def test_swedish_and_danish_cases_about_the_same_initiative_share_a_theme(themes_by_slug):
+    """Cases in different languages about one initiative (the demo's ``theme``) land
+    together: in most initiatives written up in both Swedish and Danish, at least one
+    Swedish and one Danish case share a theme, and for the chatbots every case does."""
+    by_initiative = defaultdict(lambda: defaultdict(list))
+    for case in CASES:
+        by_initiative[case["theme"]][case["language"]].append(themes_by_slug[case["slug"]])
+    bilingual = {
+        initiative: languages
+        for initiative, languages in by_initiative.items()
+        if languages["sv"] and languages["da"]
+    }
+    together = [
+        initiative
+        for initiative, languages in bilingual.items()
+        if set(languages["sv"]) & set(languages["da"])
+    ]
+    assert len(together) >= 0.75 * len(bilingual), sorted(set(bilingual) - set(together))
+    chatbots = by_initiative["chatbot"]
+    assert len(set(chatbots["sv"] + chatbots["da"])) == 1
+
+
+def test_themes_separate_different_initiatives(themes_by_slug):
+    """The themes are not one big heap: most pairs of cases about different initiatives
+    lie in different themes."""
+    initiative = {case["slug"]: case["theme"] for case in CASES}
+    pairs = [
+        themes_by_slug[a] != themes_by_slug[b]
+        for a, b in itertools.combinations(initiative, 2)
+        if initiative[a] != initiative[b]
+    ]
+    assert sum(pairs) / len(pairs) > 0.7
+
+
+def test_theme_labels_name_words_of_their_cases(demo, db):
+    """Each theme's words occur in its cases and are not stop words."""
+    payload = DatalabSnapshot.objects.get().payload
+    cases = {case.pk: case for case in CaseStudyPage.objects.all()}
+    for theme in payload["themes"]:
+        text = " ".join(
+            f"{cases[point['page_id']].title} {cases[point['page_id']].summary} "
+            f"{cases[point['page_id']].problem} {cases[point['page_id']].approach}"
+            for point in payload["points"]
+            if point["theme"] == theme["theme"]
+        ).lower()
+        for language, words in theme["terms"].items():
+            assert language in {"sv", "da", "en"}
+            for word in words:
+                assert word not in {"och", "og", "the", "att", "at", "det"}
+                assert word in text or any(word in str(case.results) for case in cases.values())
+
+
+def test_map_page_shows_every_case_and_opens_it_on_click(client, demo):
+    response = client.get("/datalab/map/?colour=topic")
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    assert len(chart.rows) == len(CASES)
+    assert chart.links[0].startswith("/cases/")
+    traces = chart.figure["data"]
+    assert sum(len(trace["x"]) for trace in traces) == len(CASES)
+    assert all(url.startswith("/") for trace in traces for url in trace["customdata"])
+    assert response.context["themes"]
