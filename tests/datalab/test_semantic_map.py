@@ -1,6 +1,7 @@
 """The semantic map on the real demo content: cases about the same initiative in Swedish
 and Danish land in the same theme. The demo is loaded (and encoded) once for the module."""
 
+import io
 import itertools
 from collections import defaultdict
 
@@ -23,11 +24,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         override_settings(ERFA_INDEX_DIR=index_dir, ERFA_SEARCH_STATE_TTL=0),
+        transaction.atomic(),
     ):
-        with transaction.atomic():
-            call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-            transaction.set_rollback(True)
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
     # Generations restart after the rollback: no process cache may outlive it.
     vectors.forget_loaded()
     query.forget_state()
