@@ -311,3 +311,53 @@ def write_results(
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# Synthetic vectors -------------------------------------------------------------------------
+
+
+def clustered_unit_vectors(
+    count: int,
+    dimension: int,
+    *,
+    per_cluster: int = 1000,
+    latent: int = 32,
+    seed: int = 0,
+):
+    """Unit vectors shaped like text embeddings: topics, and variation within a topic.
+
+    Uniform noise on the sphere has no neighbourhoods (every point is about as far from
+    every other), which makes approximate-search recall meaningless; text embeddings
+    cluster by topic and vary within a topic along few directions. Each vector is a topic
+    centre plus a random combination of ``latent`` shared directions plus a little
+    isotropic noise, normalised.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    clusters = max(1, count // per_cluster)
+    centres = rng.standard_normal((clusters, dimension)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    basis = rng.standard_normal((latent, dimension)).astype(np.float32) / np.sqrt(dimension)
+    vectors = np.empty((count, dimension), dtype=np.float32)
+    step = 100_000
+    for start in range(0, count, step):
+        size = min(step, count - start)
+        within = rng.standard_normal((size, latent)).astype(np.float32) @ basis
+        noise = rng.standard_normal((size, dimension)).astype(np.float32) * (
+            0.25 / np.sqrt(dimension)
+        )
+        # Within-topic variation of norm ~0.8 and isotropic noise of norm ~0.25.
+        block = centres[rng.integers(0, clusters, size)] + within * (0.8 / np.sqrt(latent)) + noise
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        vectors[start : start + size] = block
+    return vectors
+
+
+def uniform_unit_vectors(count: int, dimension: int, *, seed: int = 0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((count, dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors
