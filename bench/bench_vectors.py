@@ -176,7 +176,9 @@ def main() -> int:
         "noise of norm ~0.6, normalised",
     }
     name = "vectors_quick" if args.quick else "vectors"
-    _support.write_results(name, {"runs": results}, parameters, enabled=not args.no_write)
+    # Keyed by run, merged into earlier runs: the 1M sizes can be measured separately.
+    figures = {f"{r['distribution']}-{r['vectors']}": r for r in results}
+    _support.write_results(name, figures, parameters, enabled=not args.no_write, merge=True)
     return 0
 
 
