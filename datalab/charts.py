@@ -107,10 +107,17 @@ def bar_figure(chart: Chart, *, stacked: bool = False, horizontal: bool = False)
             trace.update(x=categories, y=values)
         traces.append(trace)
     extra = {"barmode": "stack" if stacked else "group"}
+    value_axis = layout()["yaxis"]
+    bars = [row[chart.label_columns :] for row in chart.rows]
+    largest = max((sum(bar) if stacked else max(bar, default=0) for bar in bars), default=0)
+    if largest <= 10:
+        value_axis["dtick"] = 1  # counts: no ticks at 2.5 cases
     if horizontal:
         extra["yaxis"] = {"automargin": True, "autorange": "reversed"}
-        extra["xaxis"] = {"automargin": True, "gridcolor": "#d5dbe3", "rangemode": "tozero"}
+        extra["xaxis"] = value_axis
         extra["height"] = max(240, 28 * len(chart.rows) + 90)
+    else:
+        extra["yaxis"] = value_axis
     if len(traces) == 1:
         extra["showlegend"] = False
     return {"data": traces, "layout": layout(**extra)}

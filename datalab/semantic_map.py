@@ -450,8 +450,9 @@ def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> di
             "y": theme["y"],
             "text": escape(f"{number + 1}: {labels.get(number, '')}"),
             "showarrow": False,
+            "yshift": 18,  # above the theme's centre, where a lone case would sit
             "font": {"size": 12, "color": "#1c2430"},
-            "bgcolor": "rgba(255,255,255,0.85)",
+            "bgcolor": "rgba(255,255,255,0.7)",
             "bordercolor": "#d5dbe3",
         }
         for number, theme in themes.items()
