@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from .query import MAX_QUERY_LENGTH, SearchFilters, SearchMode
 
 
+class FilterValuesField(forms.MultipleChoiceField):
+    """Filter values are whatever the index holds: any is accepted, unknown ones match nothing."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class SearchForm(forms.Form):
     """The search page's query string: the query, the mode, the filters and the page."""
 
@@ -27,12 +34,12 @@ class SearchForm(forms.Form):
             (SearchMode.KEYWORD.value, _("Exact words only")),
         ],
     )
-    type = forms.MultipleChoiceField(required=False, choices=[])
-    country = forms.MultipleChoiceField(required=False, choices=[])
-    language = forms.MultipleChoiceField(required=False, choices=[])
-    topic = forms.MultipleChoiceField(required=False, choices=[])
-    organisation = forms.MultipleChoiceField(required=False, choices=[])
-    year = forms.MultipleChoiceField(required=False, choices=[])
+    type = FilterValuesField(required=False)
+    country = FilterValuesField(required=False)
+    language = FilterValuesField(required=False)
+    topic = FilterValuesField(required=False)
+    organisation = FilterValuesField(required=False)
+    year = FilterValuesField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
 
     def clean_mode(self) -> SearchMode:
@@ -48,9 +55,3 @@ class SearchForm(forms.Form):
             organisations=tuple(data.get("organisation", ())),
             years=tuple(int(year) for year in data.get("year", ()) if year.isdigit()),
         )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Filter values are whatever the index holds: accept any, unknown ones match nothing.
-        for name in ("type", "country", "language", "topic", "organisation", "year"):
-            self.fields[name].valid_value = lambda value: True
