@@ -128,5 +128,5 @@ def topics_chart(profiles: list[OrganisationProfile]) -> Chart:
         columns=[_("Topic"), *names],
         rows=[[topic, *[counts[name].get(topic, 0) for name in names]] for topic in topics],
     )
-    chart.figure = bar_figure(chart)
+    chart.figure = bar_figure(chart, horizontal=True)
     return chart

@@ -354,6 +354,7 @@ def _class_tfidf_terms(texts: list[str], labels: NDArray[np.int64], themes: int)
 class ColourBy(StrEnum):
     COUNTRY = "country"
     TOPIC = "topic"
+    THEME = "theme"
 
 
 def theme_label(terms: dict[str, list[str]], language: str) -> str:
@@ -420,6 +421,8 @@ def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> di
         if colour_by is ColourBy.TOPIC:
             group = topic_names.get(point["topics"][0], "") if point["topics"] else ""
             group = group or str(_("No topic"))
+        elif colour_by is ColourBy.THEME:
+            group = chart.rows[position][4]
         else:
             group = chart.rows[position][2]
         groups.setdefault(group, []).append(position)

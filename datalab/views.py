@@ -50,7 +50,10 @@ def chart_data(request, key: str):
 
 
 def semantic_map(request):
-    colour_by = ColourBy.TOPIC if request.GET.get("colour") == ColourBy.TOPIC else ColourBy.COUNTRY
+    try:
+        colour_by = ColourBy(request.GET.get("colour", ColourBy.COUNTRY))
+    except ValueError:
+        colour_by = ColourBy.COUNTRY
     state = map_state()
     cases = visible_cases().order_by("title")
     visible_ids = set(cases.values_list("pk", flat=True))

@@ -110,8 +110,10 @@ def test_theme_labels_name_words_of_their_cases(demo, db):
                 assert word in text or any(word in str(case.results) for case in cases.values())
 
 
-def test_map_page_shows_every_case_and_opens_it_on_click(client, demo):
-    response = client.get("/datalab/map/?colour=topic")
+@pytest.mark.parametrize("colour", ["country", "topic", "theme"])
+def test_map_page_shows_every_case_and_opens_it_on_click(client, demo, colour):
+    """Whatever the colouring, every case is drawn once, linked to its page."""
+    response = client.get(f"/datalab/map/?colour={colour}")
     assert response.status_code == 200
     chart = response.context["chart"]
     assert len(chart.rows) == len(CASES)
