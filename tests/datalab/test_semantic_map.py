@@ -1,19 +1,23 @@
-"""The semantic map on the real demo content: cases about the same initiative in Swedish
-and Danish land in the same theme. The demo is loaded (and encoded) once for the module."""
+"""The dashboard and the semantic map on the real demo content: exact counts, and Swedish
+and Danish cases about the same initiative in the same theme. The demo is loaded (and
+encoded) once for the module."""
 
 import io
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from cases.demo_data import CASES
+from cases.demo_data import CASES, LESSONS
 from cases.models import CaseStudyPage
+from datalab import dashboard
+from datalab.forms import DashboardFilters
 from datalab.models import DatalabSnapshot
 from datalab.semantic_map import map_state, theme_count
+from portal.models import Country, Topic
 from search import query, similar, vectors
 
 
@@ -46,6 +50,36 @@ def themes_by_slug(demo, db):
     payload = DatalabSnapshot.objects.get(kind=DatalabSnapshot.Kind.SEMANTIC_MAP).payload
     slugs = dict(CaseStudyPage.objects.values_list("pk", "slug"))
     return {slugs[point["page_id"]]: point["theme"] for point in payload["points"]}
+
+
+def test_dashboard_counts_match_the_demo_data(demo, db):
+    """The dashboard's counts on the demo content equal those derived from its source data."""
+    topic_names = {topic.slug: topic.name for topic in Topic.objects.all()}
+    filters = DashboardFilters()
+
+    per_topic = Counter(slug for case in CASES for slug in case["topics"])
+    assert dict(dashboard.cases_by_topic(filters).rows) == {
+        topic_names[slug]: count for slug, count in per_topic.items()
+    }
+    per_country = Counter(str(Country(case["country"]).label) for case in CASES)
+    assert dict(dashboard.cases_by_country(filters).rows) == per_country
+    per_year_status = Counter((int(case["start"][:4]), case["status"]) for case in CASES)
+    statuses = CaseStudyPage.Status.values
+    for year, *counts in dashboard.cases_by_year_and_status(filters).rows:
+        assert counts == [per_year_status[year, status] for status in statuses]
+    lessons = Counter()
+    for case in CASES:
+        for _text, kind in case["lessons"]:
+            lessons.update((slug, kind) for slug in case["topics"])
+    for lesson in LESSONS:
+        lessons.update((slug, lesson["kind"]) for slug in lesson["topics"])
+    assert {
+        name: (successes, pitfalls)
+        for name, successes, pitfalls in dashboard.lessons_by_topic(filters).rows
+    } == {
+        topic_names[slug]: (lessons[slug, "success"], lessons[slug, "pitfall"])
+        for slug in {slug for slug, _kind in lessons}
+    }
 
 
 def test_load_demo_computes_the_map_of_every_demo_case(demo, db):
