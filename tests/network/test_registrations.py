@@ -163,7 +163,7 @@ def test_attendance_can_be_marked_for_seats_only(meeting, network):
     assert counts["attended"] == 1 and counts["registered"] == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_registrations_for_the_last_seat_never_overbook(network, monkeypatch):
     """Two people register for the last seat at the same moment; exactly one gets it."""
     if connection.vendor != "postgresql":
