@@ -688,6 +688,23 @@ def hub_is_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def load_sentence_transformer(name: str, *, device: str | None = None) -> SentenceTransformer:
+    """Load a sentence-transformers model; multilingual-e5-small works with no hub at all.
+
+    Asked for multilingual-e5-small while the hub is switched off (``HF_HUB_OFFLINE=1``) or
+    unreachable, and with no copy in the local cache, it loads the export instead (exporting
+    it first if needed).
+    """
+    from sentence_transformers import SentenceTransformer
+
+    if name not in MODEL_ALIASES:
+        return SentenceTransformer(name, device=device)
+    try:
+        return SentenceTransformer(name, device=device, local_files_only=hub_is_offline())
+    except OSError:
+        return SentenceTransformer(str(ensure_exported_model()), device=device)
+
+
 # --- long inputs --------------------------------------------------------------------------
 
 

