@@ -126,14 +126,14 @@ class NetworkPage(Page):
             upcoming_meetings=meetings.filter(end__gte=now).order_by("start"),
             past_meetings=meetings.filter(end__lt=now).order_by("-start"),
             coordinators=self.coordinators.select_related("member_profile__organisation"),
-            member_count=self.memberships.active().count(),
+            member_count=self.membership_set.active().count(),
             shared_cases=CaseStudyPage.objects.live()
             .public()
-            .filter(network_links__network=self)
+            .filter(network_links__network_id=self.pk)
             .order_by("network_links__sort_order"),
         )
         if context["is_coordinator"]:
-            context["pending_requests"] = self.memberships.pending().select_related(
+            context["pending_requests"] = self.membership_set.pending().select_related(
                 "user__member_profile__organisation"
             )
         return context
@@ -142,6 +142,11 @@ class NetworkPage(Page):
         if not self.path:
             return super().permissions_for_user(user)  # not in the tree yet (the add view)
         return NetworkPermissionTester(user, self, self)
+
+    @property
+    def membership_set(self) -> "MembershipQuerySet":
+        # By id, so that a new network previewed before its first save simply has none.
+        return Membership.objects.filter(network_id=self.pk)
 
     @property
     def countries(self) -> list[str]:
@@ -153,7 +158,7 @@ class NetworkPage(Page):
     def coordinators(self) -> models.QuerySet:
         """The network's coordinators: the users with an active coordinator membership."""
         return get_user_model().objects.filter(
-            network_memberships__network=self,
+            network_memberships__network_id=self.pk,
             network_memberships__role=Membership.Role.COORDINATOR,
             network_memberships__status=Membership.Status.ACTIVE,
         )
@@ -161,15 +166,15 @@ class NetworkPage(Page):
     def membership_for(self, user) -> "Membership | None":
         if not user.is_authenticated:
             return None
-        return self.memberships.filter(user=user).first()
+        return self.membership_set.filter(user=user).first()
 
     def is_active_member(self, user) -> bool:
-        return user.is_authenticated and self.memberships.active().filter(user=user).exists()
+        return user.is_authenticated and self.membership_set.active().filter(user=user).exists()
 
     def is_coordinator(self, user) -> bool:
         return (
             user.is_authenticated
-            and self.memberships.active()
+            and self.membership_set.active()
             .filter(user=user, role=Membership.Role.COORDINATOR)
             .exists()
         )
@@ -333,7 +338,7 @@ class MeetingPage(Page):
             is_coordinator=network.can_be_managed_by(user),
             lesson_pages=LessonLearnedPage.objects.live()
             .public()
-            .filter(meeting_link__meeting=self)
+            .filter(meeting_link__meeting_id=self.pk)
             .order_by("title"),
         )
         if registration and registration.status == Registration.Status.WAITLISTED:
@@ -343,7 +348,7 @@ class MeetingPage(Page):
                 .count()
             )
         if context["is_coordinator"]:
-            context["counts"] = self.registrations.counts()
+            context["counts"] = self.registration_set.counts()
         return context
 
     def permissions_for_user(self, user):
@@ -355,6 +360,12 @@ class MeetingPage(Page):
     @cached_property
     def network(self) -> NetworkPage:
         return NetworkPage.objects.get(pk=self.get_parent().pk)
+
+    @property
+    def registration_set(self) -> "RegistrationQuerySet":
+        # A new page previewed before its first save has no registrations (and no pk to
+        # look them up by).
+        return self.registrations.all() if self.pk else Registration.objects.none()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -376,7 +387,7 @@ class MeetingPage(Page):
     def seats_left(self) -> int | None:
         if self.capacity is None:
             return None
-        return max(self.capacity - self.registrations.holding_seats().count(), 0)
+        return max(self.capacity - self.registration_set.holding_seats().count(), 0)
 
     def has_free_seat(self) -> bool:
         return self.capacity is None or self.seats_left > 0
@@ -401,13 +412,13 @@ class MeetingPage(Page):
     def registration_for(self, user) -> "Registration | None":
         if not user.is_authenticated:
             return None
-        return self.registrations.current().filter(user=user).first()
+        return self.registration_set.current().filter(user=user).first()
 
     def shows_online_link_to(self, user) -> bool:
         """The online link is for registered participants and the network's coordinators."""
         if not self.online_link or not user.is_authenticated:
             return False
-        if self.registrations.holding_seats().filter(user=user).exists():
+        if self.registration_set.holding_seats().filter(user=user).exists():
             return True
         return self.network.can_be_managed_by(user)
 

@@ -192,3 +192,55 @@ def test_admin_menu_offers_the_coordinator_tools_to_those_who_manage_a_network(c
     without_network = MemberFactory(groups=["Members", "Coordinators"])
     client.force_login(without_network)
     assert "Meetings and attendees" not in client.get("/admin/").content.decode()
+
+
+def test_a_new_meeting_can_be_previewed_before_it_is_saved(client, network):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    GroupPagePermission.objects.create(
+        group=Group.objects.get(name="Coordinators"),
+        page=network.get_parent(),
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="add_page"
+        ),
+    )
+    client.force_login(make_coordinator(network))
+    url = f"/admin/pages/add/network/meetingpage/{network.pk}/preview/"
+    data = {
+        "title": "Förhandsvisning",
+        "slug": "forhandsvisning",
+        "start": "2031-05-12 10:00",
+        "end": "2031-05-12 12:00",
+        "time_zone": "Europe/Stockholm",
+        "format": "in_person",
+        "audience": "members",
+        "language": "sv",
+        "agenda-count": "0",
+        "lessons-count": "0",
+    }
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Förhandsvisning" in response.content.decode()
+
+
+def test_a_new_network_can_be_previewed_before_it_is_saved(admin_client, network_index):
+    url = f"/admin/pages/add/network/networkpage/{network_index.pk}/preview/"
+    data = {
+        "title": "Nytt nätverk",
+        "slug": "nytt-natverk",
+        "summary": "Ett nytt nätverk.",
+        "purpose": '{"blocks": [{"key": "a", "text": "Syfte", "type": "unstyled", "depth": 0, "inlineStyleRanges": [], "entityRanges": []}], "entityMap": {}}',
+        "country": "SE",
+        "language": "sv",
+        "join_policy": "open",
+        "shared_cases-TOTAL_FORMS": "0",
+        "shared_cases-INITIAL_FORMS": "0",
+        "shared_cases-MIN_NUM_FORMS": "0",
+        "shared_cases-MAX_NUM_FORMS": "1000",
+    }
+    assert admin_client.post(url, data).json()["is_valid"]
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Nytt nätverk" in response.content.decode()
