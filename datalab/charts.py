@@ -115,7 +115,8 @@ def bar_figure(chart: Chart, *, stacked: bool = False, horizontal: bool = False)
     if horizontal:
         extra["yaxis"] = {"automargin": True, "autorange": "reversed"}
         extra["xaxis"] = value_axis
-        extra["height"] = max(240, 28 * len(chart.rows) + 90)
+        per_row = 28 if stacked or len(traces) == 1 else 12 + 14 * len(traces)
+        extra["height"] = max(240, per_row * len(chart.rows) + 90)
     else:
         extra["yaxis"] = value_axis
     if len(traces) == 1:

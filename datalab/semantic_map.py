@@ -417,6 +417,7 @@ def map_chart(
 
 def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> dict:
     groups: dict[str, list[int]] = {}
+    order: dict[str, tuple] = {}
     for position, point in enumerate(points):
         if colour_by is ColourBy.TOPIC:
             group = topic_names.get(point["topics"][0], "") if point["topics"] else ""
@@ -426,8 +427,10 @@ def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> di
         else:
             group = chart.rows[position][2]
         groups.setdefault(group, []).append(position)
+        # Themes in their numbers' order (10 after 9), anything else alphabetically.
+        order[group] = (point["theme"], group) if colour_by is ColourBy.THEME else (0, group)
     traces = []
-    for group in sorted(groups):
+    for group in sorted(groups, key=order.__getitem__):
         members = groups[group]
         traces.append(
             {
