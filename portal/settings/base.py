@@ -176,5 +176,6 @@ LOGGING = {
         # Per-task and per-page chatter drowns out what matters in a demo or a test run.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "faiss": {"level": "WARNING"},
     },
 }
