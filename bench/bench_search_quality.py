@@ -370,6 +370,8 @@ def ntrex(quick: bool, experiments: bool) -> dict:
         queries = queries[:: SAMPLE["ntrex_query_step"]]
         query_set = QuerySet(f"ntrex {source}→{target}", queries, languages=(target,))
         figures[f"{source}->{target}"] = {"queries": len(queries), **evaluate_modes(query_set)}
+        if experiments:
+            figures[f"{source}->{target}"]["experiments"] = hybrid_experiments(query_set)
     return figures
 
 
