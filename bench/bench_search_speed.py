@@ -325,10 +325,8 @@ def main() -> int:
         "rounds": rounds,
         "throughput_documents_per_language": documents or "all",
     }
-    suffix = "_quick" if args.quick else ""
-    if os.environ.get("OMP_NUM_THREADS"):
-        suffix += f"_omp{os.environ['OMP_NUM_THREADS']}"
-    _support.write_results(f"search_speed{suffix}", figures, parameters, enabled=not args.no_write)
+    name = "search_speed_quick" if args.quick else "search_speed"
+    _support.write_results(name, figures, parameters, enabled=not args.no_write)
     return 0
 
 
