@@ -242,4 +242,3 @@ def encoder_for_index(model_id: str, stored_setting: str | dict) -> Encoder:
     if encoder_model_id(encoder_spec()) == model_id:
         return get_encoder()
     return get_encoder(stored_setting)
-

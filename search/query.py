@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -35,6 +37,8 @@ from .documents import DocumentKind
 from .encoders import encoder_for_index
 from .indexing import indexable_page_models
 from .models import Chunk, IndexState, PageSearchMeta, SearchQueryLog
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 500
 RRF_K = 60
@@ -243,16 +247,27 @@ def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatc
     return matches
 
 
-def keyword_matches(query: str) -> dict[int, float]:
+def keyword_matches(query: str, operator: str = "and") -> dict[int, float]:
     """Pages found by Wagtail's search backend, best first.
 
-    Backends disagree on what a score means (SQLite's bm25 is lower-is-better, PostgreSQL's
-    ts_rank higher-is-better), so only their order is used: each model's results in the
-    backend's order, interleaved by rank, scored 1 / (60 + rank) like the fusion.
+    The backend sees the query's words only: quotes and punctuation are query syntax to
+    SQLite's FTS5 and PostgreSQL's tsquery, and a civil servant's pasted sentence must not
+    become a syntax error. Backends disagree on what a score means (SQLite's bm25 is
+    lower-is-better, PostgreSQL's ts_rank higher-is-better), so only their order is used:
+    each model's results in the backend's order, interleaved by rank, scored 1 / (60 + rank)
+    like the fusion.
     """
+    words = " ".join(query_terms(query))
+    if not words:
+        return {}
     ranked: list[tuple[int, int, int]] = []
     for model_order, model in enumerate(indexable_page_models()):
-        results = model.objects.live().search(query, operator="and")
+        try:
+            with transaction.atomic():  # a failed statement must not abort the caller's transaction
+                results = list(model.objects.live().search(words, operator=operator))
+        except DatabaseError:
+            logger.warning("Keyword search failed for %r; answering by meaning only.", words)
+            return {}
         ranked.extend((rank, model_order, page.pk) for rank, page in enumerate(results))
     ranked.sort()
     return {page_id: 1.0 / (RRF_K + position) for position, (*_, page_id) in enumerate(ranked, 1)}
@@ -323,6 +338,7 @@ def search(
 
     semantic: dict[int, SemanticMatch] = {}
     keyword: dict[int, float] = {}
+    some_words: dict[int, float] = {}
     if not query:
         ranked = _recent_pages()
     else:
@@ -330,7 +346,10 @@ def search(
             semantic = semantic_matches(query)
         if mode is not SearchMode.SEMANTIC:
             keyword = keyword_matches(query)
-        ranked = _rank(mode, semantic, keyword)
+            # Pages sharing only some of the words: they rescue semantic hits just below the
+            # floor (names, numbers, rare terms) and follow the full matches in keyword mode.
+            some_words = keyword_matches(query, operator="or")
+        ranked = _rank(mode, semantic, keyword, some_words)
 
     visible = visible_page_ids([page_id for page_id, _ in ranked], request=request, user=user)
     metas = PageSearchMeta.objects.in_bulk([page_id for page_id, _ in ranked if page_id in visible])
@@ -340,23 +359,33 @@ def search(
     facets = _facets(candidates, metas, filters)
 
     page_slice = matched[offset : offset + limit]
-    hits = _hits(page_slice, metas, semantic, keyword, query)
+    hits = _hits(page_slice, metas, semantic, {**some_words, **keyword}, query)
     if log and query:
         _log(query, mode, len(matched))
     return SearchResults(query, mode, len(matched), hits, facets, offset, limit)
 
 
 def _rank(
-    mode: SearchMode, semantic: dict[int, SemanticMatch], keyword: dict[int, float]
+    mode: SearchMode,
+    semantic: dict[int, SemanticMatch],
+    keyword: dict[int, float],
+    some_words: dict[int, float] | None = None,
 ) -> list[tuple[int, float]]:
     floor = semantic_floor()
+    some_words = some_words or {}
     if mode is SearchMode.SEMANTIC:
         return [(page_id, m.score) for page_id, m in semantic.items() if m.score >= floor]
     if mode is SearchMode.KEYWORD:
-        return list(keyword.items())
+        partial = [page_id for page_id in some_words if page_id not in keyword]
+        return list(keyword.items()) + [
+            (page_id, 1.0 / (RRF_K + len(keyword) + rank))
+            for rank, page_id in enumerate(partial, 1)
+        ]
     # A page below the floor keeps its semantic rank only when the keywords found it too.
     semantic_ranking = [
-        page_id for page_id, m in semantic.items() if m.score >= floor or page_id in keyword
+        page_id
+        for page_id, m in semantic.items()
+        if m.score >= floor or page_id in keyword or page_id in some_words
     ]
     return reciprocal_rank_fusion([semantic_ranking, list(keyword)])
 
