@@ -25,6 +25,7 @@ from search import query, similar, vectors
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content, rolled back when the module is done."""
     index_dir = tmp_path_factory.mktemp("demo-index")
+    forget_search_caches()
     with (
         django_db_blocker.unblock(),
         override_settings(ERFA_INDEX_DIR=index_dir, ERFA_SEARCH_STATE_TTL=0),
@@ -33,7 +34,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
-    # Generations restart after the rollback: no process cache may outlive it.
+    forget_search_caches()
+
+
+def forget_search_caches() -> None:
+    # Index generations restart with each database state: no process cache may outlive one.
     vectors.forget_loaded()
     query.forget_state()
     similar._cache.clear()
