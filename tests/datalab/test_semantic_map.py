@@ -153,7 +153,7 @@ def test_theme_labels_name_words_of_their_cases(demo, db):
 
 
 @pytest.mark.parametrize("colour", ["country", "topic", "theme"])
-def test_map_page_shows_every_case_and_opens_it_on_click(client, demo, colour):
+def test_map_page_shows_every_case_and_opens_it_on_click(client, demo, db, colour):
     """Whatever the colouring, every case is drawn once, linked to its page."""
     response = client.get(f"/datalab/map/?colour={colour}")
     assert response.status_code == 200
