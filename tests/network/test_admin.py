@@ -185,13 +185,22 @@ def test_coordinators_edit_their_own_meetings_in_the_admin_only(
 
 def test_admin_menu_offers_the_coordinator_tools_to_those_who_manage_a_network(client, network):
     client.force_login(make_coordinator(network))
-    assert "Meetings and attendees" in client.get("/admin/").content.decode()
+    assert (
+        "Meetings and attendees"
+        in client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+    )
     moderator = MemberFactory(groups=["Members", "Moderators"])
     client.force_login(moderator)
-    assert "Meetings and attendees" in client.get("/admin/").content.decode()
+    assert (
+        "Meetings and attendees"
+        in client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+    )
     without_network = MemberFactory(groups=["Members", "Coordinators"])
     client.force_login(without_network)
-    assert "Meetings and attendees" not in client.get("/admin/").content.decode()
+    assert (
+        "Meetings and attendees"
+        not in client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+    )
 
 
 def test_a_new_meeting_can_be_previewed_before_it_is_saved(client, network):
