@@ -246,9 +246,9 @@ def bare_model_swefaq(rows: list[dict], answers: list[str]) -> dict:
 def hybrid_experiments(query_set: QuerySet) -> dict:
     """Hybrid ranking under alternative settings, to show what tuning would change.
 
-    Settings the search app reads (the semantic floor, the number of nearest chunks) are
-    overridden; the keyword operator and the fusion constant are not exposed, so those
-    variants replace the module's functions for the duration of one evaluation only.
+    Settings the search app reads (the semantic floor, the keyword weight in the fusion) are
+    overridden; the fusion constant is not exposed, so that variant replaces the module's
+    function for the duration of one evaluation only.
     """
     from functools import partial
     from unittest import mock
@@ -257,22 +257,12 @@ def hybrid_experiments(query_set: QuerySet) -> dict:
 
     from search import query
 
-    def keyword_any_word(text: str) -> dict[int, float]:
-        ranked = []
-        for model_order, model in enumerate(query.indexable_page_models()):
-            results = model.objects.live().search(text, operator="or")
-            ranked.extend((rank, model_order, page.pk) for rank, page in enumerate(results))
-        ranked.sort()
-        return {page_id: 1.0 / (query.RRF_K + n) for n, (*_, page_id) in enumerate(ranked, 1)}
-
     variants = {
+        "keyword weight 0.2": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.2),),
+        "keyword weight 0.4": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.4),),
+        "keyword weight 0.6": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.6),),
         "floor 0 (no relevance floor)": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.0),),
         "floor 0.80": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.80),),
-        "keyword operator=or": (mock.patch.object(query, "keyword_matches", keyword_any_word),),
-        "keyword or + floor 0": (
-            mock.patch.object(query, "keyword_matches", keyword_any_word),
-            override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.0),
-        ),
         "RRF k=10": (
             mock.patch.object(
                 query, "reciprocal_rank_fusion", partial(query.reciprocal_rank_fusion, k=10)
