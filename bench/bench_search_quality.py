@@ -246,7 +246,7 @@ def bare_model_swefaq(rows: list[dict], answers: list[str]) -> dict:
 def hybrid_experiments(query_set: QuerySet) -> dict:
     """Hybrid ranking under alternative settings, to show what tuning would change.
 
-    Settings the search app reads (the semantic floor, the keyword weight in the fusion) are
+    Settings the search app reads (the semantic floor) are
     overridden; the fusion constant is not exposed, so that variant replaces the module's
     function for the duration of one evaluation only.
     """
@@ -258,9 +258,6 @@ def hybrid_experiments(query_set: QuerySet) -> dict:
     from search import query
 
     variants = {
-        "keyword weight 0.2": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.2),),
-        "keyword weight 0.4": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.4),),
-        "keyword weight 0.6": (override_settings(ERFA_SEARCH_KEYWORD_WEIGHT=0.6),),
         "floor 0 (no relevance floor)": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.0),),
         "floor 0.80": (override_settings(ERFA_SEARCH_SEMANTIC_FLOOR=0.80),),
         "RRF k=10": (

@@ -94,7 +94,14 @@ def _create_state(setting: str | dict, status: str) -> IndexState:
     encoder = get_encoder(setting)
     state, _ = IndexState.objects.get_or_create(
         model_id=encoder.model_id,
-        defaults={"encoder": setting, "dimension": encoder.dimension, "status": status},
+        # Generations start from the clock, so a state created anew (a model switched back,
+        # a database restored) never repeats one that a process still holds in memory.
+        defaults={
+            "encoder": setting,
+            "dimension": encoder.dimension,
+            "status": status,
+            "generation": time.time_ns() // 1000,
+        },
     )
     return state
 

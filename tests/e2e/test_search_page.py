@@ -7,11 +7,14 @@ from tests.factories import CaseIndexPageFactory, CaseStudyPageFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
-def cases(transactional_db, home_page, settings, tmp_path):
+def cases(home_page, settings, tmp_path):
     settings.ERFA_INDEX_DIR = tmp_path / "index"
     settings.ERFA_SEARCH_STATE_TTL = 0
     index = CaseIndexPageFactory(parent=home_page)

@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_manage(*args, settings_module, extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not reach a production check.
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": settings_module, **extra_env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
