@@ -40,6 +40,9 @@ class IndexResult:
     removed: bool = False
 
 
+REBUILD_PAGES_PER_BATCH = 32
+
+
 @dataclass
 class RebuildSummary:
     model_id: str
@@ -126,11 +129,13 @@ def index_page(
     states: Iterable[IndexState] | None = None,
     reencode: bool = False,
     update_file: bool = True,
+    encoded: dict[str, bytes] | None = None,
 ) -> IndexResult:
     """Bring a page's chunks up to date in every served or building index.
 
     A page that is gone, not live or not indexable is removed instead. With
     ``update_file=False`` (bulk rebuilds) the FAISS file is left to the caller.
+    ``encoded`` maps passage text hashes to vectors a bulk rebuild already encoded.
     """
     page = Page.objects.filter(pk=page_id).first()
     document = search_document_of(page) if page else None
@@ -139,8 +144,10 @@ def index_page(
     passages = document_passages(document)
     result = IndexResult(page_id=page_id, passages=len(passages))
     for state in states if states is not None else serving_states():
-        encoded, reused = _store_passages(page_id, document, passages, state, reencode, update_file)
-        result.encoded += encoded
+        fresh, reused = _store_passages(
+            page_id, document, passages, state, reencode, update_file, encoded or {}
+        )
+        result.encoded += fresh
         result.reused += reused
     PageSearchMeta.objects.update_or_create(
         page_id=page_id,
@@ -164,6 +171,7 @@ def _store_passages(
     state: IndexState,
     reencode: bool,
     update_file: bool,
+    encoded: dict[str, bytes],
 ) -> tuple[int, int]:
     existing = list(
         Chunk.objects.filter(page_id=page_id, model_id=state.model_id).values_list(
@@ -181,6 +189,11 @@ def _store_passages(
             model_id=state.model_id, text_hash__in=hashes
         ).values_list("text_hash", "vector"):
             known.setdefault(text_hash, bytes(vector))
+    # Passages a bulk rebuild encoded for this call count as encoded, not reused.
+    bulk_encoded = sum(
+        1 for passage in passages if passage.text_hash in encoded and passage.text_hash not in known
+    )
+    known.update(encoded)
     missing = [passage for passage in passages if passage.text_hash not in known]
     if missing:
         encoder = encoder_for_index(state.model_id, state.encoder)
@@ -223,7 +236,8 @@ def _store_passages(
                     added.reshape(-1, state.dimension),
                 )
             )
-    return len(missing), len(passages) - len(missing)
+    fresh_count = len(missing) + bulk_encoded
+    return fresh_count, len(passages) - fresh_count
 
 
 def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> IndexResult:
@@ -288,19 +302,34 @@ def rebuild(
     page_ids = indexable_page_ids()
     summary = RebuildSummary(model_id, len(page_ids), 0, 0, 0, 0, 0.0)
     bar = tqdm(
-        page_ids,
+        total=len(page_ids),
         desc=f"Indexing {model_id}",
         unit="page",
         disable=not progress,
         file=progress_file,
         dynamic_ncols=True,
     )
-    for page_id in bar:
-        result = index_page(page_id, states=[state], reencode=reencode, update_file=False)
-        summary.passages += result.passages
-        summary.encoded += result.encoded
-        summary.reused += result.reused
-        bar.set_postfix(encoded=summary.encoded, reused=summary.reused, refresh=False)
+    encoder = encoder_for_index(state.model_id, state.encoder)
+    for group_start in range(0, len(page_ids), REBUILD_PAGES_PER_BATCH):
+        group = page_ids[group_start : group_start + REBUILD_PAGES_PER_BATCH]
+        # One encoder call for the group's new passages: the encoder batches across pages
+        # (sentence-transformers sorts them by length) instead of one small call per page.
+        encoded = _encode_new_passages(group, state, encoder, reencode)
+        for page_id in group:
+            result = index_page(
+                page_id, states=[state], reencode=reencode, update_file=False, encoded=encoded
+            )
+            summary.passages += result.passages
+            summary.encoded += result.encoded
+            summary.reused += result.reused
+            bar.update()
+        elapsed = time.monotonic() - started
+        bar.set_postfix(
+            encoded=summary.encoded,
+            reused=summary.reused,
+            passages_per_s=f"{summary.passages / elapsed:.1f}" if elapsed else "-",
+            refresh=False,
+        )
     bar.close()
 
     stale = Chunk.objects.filter(model_id=model_id).exclude(page_id__in=page_ids)
@@ -316,6 +345,29 @@ def rebuild(
         summary.switched_from = _switch_to(state)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _encode_new_passages(
+    page_ids: list[int], state: IndexState, encoder, reencode: bool
+) -> dict[str, bytes]:
+    """Vectors, by text hash, for the pages' passages that the index does not hold yet."""
+    texts: dict[str, str] = {}
+    for page in Page.objects.filter(pk__in=page_ids):
+        document = search_document_of(page)
+        if document is not None:
+            for passage in document_passages(document):
+                texts.setdefault(passage.text_hash, passage.text_for_encoding)
+    if not reencode:
+        stored = Chunk.objects.filter(model_id=state.model_id, text_hash__in=list(texts))
+        for text_hash in stored.values_list("text_hash", flat=True).distinct():
+            texts.pop(text_hash, None)
+    if not texts:
+        return {}
+    vectors_ = encoder.encode_passages(list(texts.values()))
+    return {
+        text_hash: vector.astype(np.float32).tobytes()
+        for text_hash, vector in zip(texts, vectors_, strict=True)
+    }
 
 
 def _switch_to(state: IndexState) -> str | None:
