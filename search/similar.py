@@ -46,6 +46,9 @@ class PageVectors:
     generation: int
     page_ids: NDArray[np.int64]
     matrix: NDArray[np.float32]  # (pages, dimension), unit rows
+    # Mean page vector (before centring) of each language with enough pages; the query
+    # side uses it to compare passages across languages on one scale.
+    language_means: dict[str, NDArray[np.float32]]
 
 
 _cache: dict[str, PageVectors] = {}
@@ -72,12 +75,18 @@ def page_vectors() -> PageVectors | None:
         row = np.frombuffer(bytes(vector), dtype=np.float32)
         sums[page_id] = sums[page_id] + row if page_id in sums else row.copy()
     page_ids = np.fromiter(sums, dtype=np.int64, count=len(sums))
+    language_means: dict[str, NDArray[np.float32]] = {}
     if sums:
         matrix = normalise_rows(np.stack(list(sums.values())))
-        matrix = normalise_rows(matrix - _language_means(page_ids, matrix))
+        means, labels = _language_means(page_ids, matrix)
+        for language in set(labels.tolist()):
+            rows = labels == language
+            if language and rows.sum() >= MIN_PAGES_TO_CENTRE:
+                language_means[language] = matrix[rows].mean(axis=0)
+        matrix = normalise_rows(matrix - means)
     else:
         matrix = np.empty((0, state.dimension), dtype=np.float32)
-    vectors = PageVectors(state.generation, page_ids, matrix)
+    vectors = PageVectors(state.generation, page_ids, matrix, language_means)
     with _lock:
         _cache[state.model_id] = vectors
     return vectors
@@ -85,8 +94,8 @@ def page_vectors() -> PageVectors | None:
 
 def _language_means(
     page_ids: NDArray[np.int64], matrix: NDArray[np.float32]
-) -> NDArray[np.float32]:
-    """For each row, the mean vector of the pages in its language."""
+) -> tuple[NDArray[np.float32], NDArray[np.str_]]:
+    """For each row, the mean vector of the pages in its language; and each row's language."""
     languages = dict(
         PageSearchMeta.objects.filter(page_id__in=page_ids.tolist()).values_list(
             "page_id", "language"
@@ -99,7 +108,7 @@ def _language_means(
         rows = labels == language
         if rows.sum() >= MIN_PAGES_TO_CENTRE:
             means[rows] = matrix[rows].mean(axis=0)
-    return means
+    return means, labels
 
 
 def similar_pages(
