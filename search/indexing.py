@@ -309,12 +309,11 @@ def rebuild(
         file=progress_file,
         dynamic_ncols=True,
     )
-    encoder = encoder_for_index(state.model_id, state.encoder)
     for group_start in range(0, len(page_ids), REBUILD_PAGES_PER_BATCH):
         group = page_ids[group_start : group_start + REBUILD_PAGES_PER_BATCH]
         # One encoder call for the group's new passages: the encoder batches across pages
         # (sentence-transformers sorts them by length) instead of one small call per page.
-        encoded = _encode_new_passages(group, state, encoder, reencode)
+        encoded = _encode_new_passages(group, state, reencode)
         for page_id in group:
             result = index_page(
                 page_id, states=[state], reencode=reencode, update_file=False, encoded=encoded
@@ -348,7 +347,7 @@ def rebuild(
 
 
 def _encode_new_passages(
-    page_ids: list[int], state: IndexState, encoder, reencode: bool
+    page_ids: list[int], state: IndexState, reencode: bool
 ) -> dict[str, bytes]:
     """Vectors, by text hash, for the pages' passages that the index does not hold yet."""
     texts: dict[str, str] = {}
@@ -362,7 +361,8 @@ def _encode_new_passages(
         for text_hash in stored.values_list("text_hash", flat=True).distinct():
             texts.pop(text_hash, None)
     if not texts:
-        return {}
+        return {}  # nothing new: the model is not even loaded
+    encoder = encoder_for_index(state.model_id, state.encoder)
     vectors_ = encoder.encode_passages(list(texts.values()))
     return {
         text_hash: vector.astype(np.float32).tobytes()
