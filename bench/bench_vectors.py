@@ -1,7 +1,7 @@
 """FAISS: recall@10 of the approximate index that search/vectors.py chooses, against exact.
 
 ``search.vectors.VectorIndex.build()`` picks the index kind by size (exact inner product up
-to ERFA_SEARCH_EXACT_LIMIT vectors, HNSW above); this benchmark builds it on synthetic
+to ERFA_SEARCH["EXACT_LIMIT"] vectors, HNSW above); this benchmark builds it on synthetic
 384-dimensional unit vectors at 100k and 1M, and reports build time, single-query latency
 (one thread, as search runs it), memory per vector and recall@10 against exact search.
 Clustered vectors (points around many topic centres, like text embeddings) are the

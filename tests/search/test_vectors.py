@@ -36,8 +36,8 @@ def test_inputs_are_checked_at_the_boundary():
 
 
 def test_approximate_index_is_chosen_above_the_threshold(settings):
-    """Above ERFA_SEARCH_EXACT_LIMIT vectors the index is HNSW and still finds neighbours."""
-    settings.ERFA_SEARCH_EXACT_LIMIT = 100
+    """Above ERFA_SEARCH["EXACT_LIMIT"] vectors the index is HNSW and still finds neighbours."""
+    settings.ERFA_SEARCH = {**settings.ERFA_SEARCH, "EXACT_LIMIT": 100}
     data = _unit_vectors(300)
     index = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data)
     assert index.kind is IndexKind.HNSW

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import model_export
+from search import export
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--dtype",
-            choices=sorted(model_export.DTYPES),
+            choices=sorted(export.DTYPES),
             default="fp32",
             help="precision of the weights written (fp32 is fastest on CPU; fp16 halves the size)",
         )
@@ -31,25 +31,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, destination, dtype, force, **options):
-        destination = destination or model_export.default_export_dir()
-        problems = model_export.check_export(destination, dtype=dtype)
+        destination = destination or export.default_export_dir()
+        # Here every file is proven by its checksum; loading checks sizes only.
+        problems = export.check_export(destination, dtype=dtype, checksums=True)
         if not problems and not force:
             self.stdout.write(f"{destination} is a valid, current export; nothing to do.")
             return
         for problem in problems:
             self.stdout.write(f"{destination}: {problem}")
-        self.stdout.write(f"Exporting {model_export.source_model_path()} ({dtype}) …")
+        self.stdout.write(f"Exporting {export.source_model_path()} ({dtype}) …")
         started = time.monotonic()
         try:
-            model_export.export_model(destination, dtype=dtype, force=force)
-        except (model_export.ExportError, OSError) as error:
+            # Forced when damaged: a same-size corruption passes export_model's size check.
+            export.export_model(destination, dtype=dtype, force=force or bool(problems))
+        except (export.ExportError, OSError) as error:
             raise CommandError(f"Export failed: {error}") from error
-        if remaining := model_export.check_export(destination, dtype=dtype):
+        if remaining := export.check_export(destination, dtype=dtype, checksums=True):
             raise CommandError(f"The export did not validate: {'; '.join(remaining)}")
         size = sum(path.stat().st_size for path in destination.rglob("*") if path.is_file())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Exported {model_export.MODEL_NAME} to {destination} "
+                f"Exported {export.MODEL_NAME} to {destination} "
                 f"({size / 1e6:.0f} MB, {time.monotonic() - started:.1f} s). "
                 f"Use it with ERFA_ENCODER=sentence-transformers:{destination}"
             )

