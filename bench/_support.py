@@ -80,7 +80,7 @@ def fresh_database(label: str):
     from django.core.cache import cache
     from django.db import connections
 
-    from search import query, vectors
+    from search.state import reset_caches
 
     assert _workdir is not None, "call setup_django() first"
     connections.close_all()
@@ -89,14 +89,12 @@ def fresh_database(label: str):
     connections["default"].settings_dict["NAME"] = str(path)
     settings.ERFA_INDEX_DIR = _workdir / f"index-{label}"
     cache.clear()
-    vectors.forget_loaded()
-    query.forget_state()
+    reset_caches()
     try:
         yield path
     finally:
         connections.close_all()
-        vectors.forget_loaded()
-        query.forget_state()
+        reset_caches()
 
 
 def case_index():

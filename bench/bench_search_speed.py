@@ -206,15 +206,15 @@ def prepare_index() -> dict:
     """Move the generation on (as indexing does) and build the FAISS file before timing."""
     from django.db import transaction
 
-    from search import query, vectors
+    from search import vectors
     from search.indexing import _bump_generation
     from search.models import Chunk, IndexState
+    from search.state import reset_caches
 
     state = IndexState.objects.active()
     with transaction.atomic():
-        _bump_generation(state)
-    vectors.forget_loaded()
-    query.forget_state()
+        _bump_generation(state, None)
+    reset_caches()
     with Stopwatch() as watch:
         index = vectors.current_index(state.model_id, state.dimension, state.generation)
     return {

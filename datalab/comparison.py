@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CaseLesson, CaseStudyPage, LessonKind
 from network.models import MeetingPage, Membership, NetworkPage, Registration
 from portal.models import Organisation
+from search.visibility import public_pages
 
 from .charts import Chart, bar_figure
 
@@ -44,9 +45,7 @@ def compare(organisations: list[Organisation]) -> list[OrganisationProfile]:
         organisation.pk: OrganisationProfile(organisation) for organisation in organisations
     }
     cases = (
-        CaseStudyPage.objects.live()
-        .public()
-        .filter(organisations__in=organisations)
+        public_pages(CaseStudyPage.objects.filter(organisations__in=organisations))
         .distinct()
         .prefetch_related("organisations", "topics")
         .order_by("-start_date", "title")
@@ -81,7 +80,7 @@ def compare(organisations: list[Organisation]) -> list[OrganisationProfile]:
 
 
 def _add_network_participation(profiles: dict[int, OrganisationProfile]) -> None:
-    networks = NetworkPage.objects.live().public().in_bulk()
+    networks = public_pages(NetworkPage.objects.all()).in_bulk()
     memberships = (
         Membership.objects.active()
         .filter(
@@ -101,7 +100,7 @@ def _add_network_participation(profiles: dict[int, OrganisationProfile]) -> None
         Registration.objects.current()
         .filter(
             user__member_profile__organisation__in=list(profiles),
-            meeting__in=MeetingPage.objects.live().public(),
+            meeting__in=public_pages(MeetingPage.objects.all()),
         )
         .values("user__member_profile__organisation", "status")
         .annotate(n=Count("pk"))

@@ -1,6 +1,6 @@
 """The overview dashboard's charts: what the platform holds, counted.
 
-Only live, public pages count (``live().public()``): a draft, an unpublished page or one
+Only live, public pages count (``search.visibility.public_pages``): a draft, an unpublished page or one
 behind a view restriction is never in a figure, whoever looks. Search demand quotes what
 visitors typed, so it is shown to members only.
 """
@@ -20,6 +20,7 @@ from cases.models import CaseLesson, CaseStudyPage, LessonKind, LessonLearnedPag
 from network.models import MeetingPage, NetworkPage, Registration
 from portal.models import Country, Organisation, Topic
 from search.models import SearchQueryLog
+from search.visibility import public_pages
 
 from .charts import Chart, bar_figure
 from .forms import DashboardFilters
@@ -30,7 +31,7 @@ FEW_RESULTS = 2
 
 
 def visible_cases():
-    return CaseStudyPage.objects.live().public()
+    return public_pages(CaseStudyPage.objects.all())
 
 
 def filtered_cases(filters: DashboardFilters):
@@ -134,7 +135,7 @@ def cases_by_year_and_status(filters: DashboardFilters) -> Chart:
 
 def _filtered_standalone_lessons(filters: DashboardFilters):
     """Standalone lessons match the period by the year they were first published."""
-    lessons = LessonLearnedPage.objects.live().public()
+    lessons = public_pages(LessonLearnedPage.objects.all())
     if filters.country:
         lessons = lessons.filter(country=filters.country)
     if filters.year_from:
@@ -203,13 +204,13 @@ def network_activity(filters: DashboardFilters) -> Chart:
     Countries and topics are the network's; the period is the year a meeting starts.
     """
     networks = {}
-    for network in NetworkPage.objects.live().public().prefetch_related("topics"):
+    for network in public_pages(NetworkPage.objects.all()).prefetch_related("topics"):
         if filters.country and filters.country not in network.countries:
             continue
         if filters.topic and filters.topic not in {topic.slug for topic in network.topics.all()}:
             continue
         networks[network.path] = network
-    meetings = MeetingPage.objects.live().public()
+    meetings = public_pages(MeetingPage.objects.all())
     if filters.year_from:
         meetings = meetings.filter(start__year__gte=filters.year_from)
     if filters.year_to:

@@ -1,8 +1,9 @@
 """Who knows what: the organisations whose cases show the most relevant experience.
 
-For a query, search ranks the visible cases; each organisation scores the sum of its
-cases' scores (breadth of experience), then the best one (depth). For a topic alone, every
-case on it counts one. Contact persons come from the cases and are for members only.
+For a query, search decides which visible cases are relevant and how strongly (strong,
+good, weak: search/relevance.py, the same decision as the search page); each organisation
+scores the sum of its cases' relevance weights (breadth of experience), then its best case
+(depth), and carries its best case's label. For a topic alone, every case on it counts one. Contact persons come from the cases and are for members only.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from cases.models import CaseContact, CaseStudyPage
 from portal.models import Organisation
 from search.documents import DocumentKind
 from search.query import SearchFilters, search
+from search.relevance import Relevance
+from search.visibility import public_pages, visible_pages
 
 MAX_CASES = 60
 MAX_ORGANISATIONS = 10
+# A strong match is worth more than several weak ones, but breadth still counts.
+RELEVANCE_WEIGHTS = {Relevance.STRONG: 3.0, Relevance.GOOD: 2.0, Relevance.WEAK: 1.0}
 
 
 @dataclass
 class CaseEvidence:
     case: CaseStudyPage
     score: float
+    relevance: Relevance | None = None
 
 
 @dataclass
@@ -31,11 +37,13 @@ class Expertise:
     best: float = 0.0
     cases: list[CaseEvidence] = field(default_factory=list)
     contacts: list[CaseContact] = field(default_factory=list)
-    relevance: int = 0  # percent of the top organisation's score
+    relevance: Relevance | None = None  # its best case's; None when ranked by topic alone
 
 
-def scored_cases(query: str, topic: str = "", *, request=None) -> dict[int, float]:
-    """Case page ids with their relevance, best first."""
+def scored_cases(
+    query: str, topic: str = "", *, request=None
+) -> dict[int, tuple[float, Relevance | None]]:
+    """Case page ids with their weight and relevance label, best first."""
     if query:
         results = search(
             query,
@@ -44,9 +52,14 @@ def scored_cases(query: str, topic: str = "", *, request=None) -> dict[int, floa
             limit=MAX_CASES,
             log=False,
         )
-        return {hit.page_id: hit.score for hit in results.hits}
-    cases = CaseStudyPage.objects.live().public().filter(topics__slug=topic).order_by("-start_date")
-    return dict.fromkeys(cases.values_list("pk", flat=True)[:MAX_CASES], 1.0)
+        return {
+            hit.page_id: (RELEVANCE_WEIGHTS.get(hit.relevance, 0.0), hit.relevance)
+            for hit in results.hits
+        }
+    cases = visible_pages(
+        CaseStudyPage.objects.filter(topics__slug=topic), request=request
+    ).order_by("-start_date")
+    return dict.fromkeys(cases.values_list("pk", flat=True)[:MAX_CASES], (1.0, None))
 
 
 def rank_organisations(
@@ -54,21 +67,19 @@ def rank_organisations(
 ) -> list[Expertise]:
     scores = scored_cases(query, topic, request=request)
     # Public cases only, whatever the search would show this visitor.
-    cases = (
-        CaseStudyPage.objects.live()
-        .public()
-        .filter(pk__in=list(scores))
-        .prefetch_related("organisations", "contacts")
+    cases = public_pages(CaseStudyPage.objects.filter(pk__in=list(scores))).prefetch_related(
+        "organisations", "contacts"
     )
     ranking: dict[int, Expertise] = {}
-    for case in sorted(cases, key=lambda case: -scores[case.pk]):
+    for case in sorted(cases, key=lambda case: -scores[case.pk][0]):
         organisations = list(case.organisations.all())
         for organisation in organisations:
             expertise = ranking.setdefault(organisation.pk, Expertise(organisation))
-            score = scores[case.pk]
+            score, relevance = scores[case.pk]
             expertise.score += score
-            expertise.best = max(expertise.best, score)
-            expertise.cases.append(CaseEvidence(case, score))
+            if score > expertise.best:
+                expertise.best, expertise.relevance = score, relevance
+            expertise.cases.append(CaseEvidence(case, score, relevance))
             if with_contacts:
                 expertise.contacts += [
                     contact
@@ -80,9 +91,6 @@ def rank_organisations(
         ranking.values(),
         key=lambda expertise: (-expertise.score, -expertise.best, expertise.organisation.name),
     )[:MAX_ORGANISATIONS]
-    top = ranked[0].score if ranked else 0.0
-    for expertise in ranked:
-        expertise.relevance = round(100 * expertise.score / top) if top else 0
     return ranked
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from django.db.models import Count, Max
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
@@ -28,11 +27,16 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from cases.models import CaseStudyPage
+from portal.language import STOPWORDS
 from portal.models import Country, Organisation, Topic
 from search.encoders import normalise_rows
-from search.models import Chunk, IndexState
-from search.query import STOPWORDS
-from search.similar import page_vectors
+from search.page_vectors import (
+    indexed_passages,
+    indexed_versions,
+    page_vectors,
+    served_model_id,
+)
+from search.visibility import public_pages
 
 from .charts import Chart, layout
 from .models import DatalabSnapshot
@@ -75,7 +79,7 @@ _WORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
 
 
 def visible_cases():
-    return CaseStudyPage.objects.live().public()
+    return public_pages(CaseStudyPage.objects.all())
 
 
 def theme_count(points: int) -> int:
@@ -87,16 +91,9 @@ def theme_count(points: int) -> int:
 def content_fingerprint() -> str:
     """Changes whenever what the map shows could change: a case published, unpublished,
     moved or re-indexed, or another encoder served."""
-    state = IndexState.objects.active()
-    model_id = state.model_id if state else ""
+    model_id = served_model_id()
     cases = list(visible_cases().order_by("pk").values_list("pk", "last_published_at", "url_path"))
-    chunks = {
-        row["page_id"]: (row["n"], row["latest"])
-        for row in Chunk.objects.filter(model_id=model_id, page_id__in=[pk for pk, *_ in cases])
-        .values("page_id")
-        .annotate(n=Count("pk"), latest=Max("updated"))
-        .order_by()
-    }
+    chunks = indexed_versions([pk for pk, *_ in cases])
     content = [
         PAYLOAD_VERSION,
         model_id,
@@ -124,7 +121,7 @@ def compute_map(*, progress: bool = False) -> dict:
         themes = theme_count(len(placed_ids))
         labels = _cluster(reduced, themes)
     steps.update()
-    texts = _case_texts(placed_ids, vectors_model_id=_served_model_id())
+    texts = _case_texts(placed_ids)
     terms = _distinctive_terms(
         [texts[pk] for pk in placed_ids],
         [cases[pk].language for pk in placed_ids],
@@ -167,7 +164,7 @@ def compute_map(*, progress: bool = False) -> dict:
         )
     return {
         "version": PAYLOAD_VERSION,
-        "model_id": _served_model_id(),
+        "model_id": served_model_id(),
         "explained_variance": [round(float(value), 4) for value in explained],
         "points": points,
         "themes": clusters,
@@ -215,11 +212,6 @@ def map_state() -> MapState:
 
 
 # Internals ---------------------------------------------------------------------------
-
-
-def _served_model_id() -> str:
-    state = IndexState.objects.active()
-    return state.model_id if state else ""
 
 
 def _case_vectors(vectors, cases: dict) -> tuple[list[int], NDArray[np.float32]]:
@@ -287,15 +279,13 @@ def _renumber(labels: NDArray[np.int64], themes: int) -> NDArray[np.int64]:
     return np.array([mapping[int(label)] for label in labels], dtype=np.int64)
 
 
-def _case_texts(page_ids: list[int], *, vectors_model_id: str) -> dict[int, str]:
+def _case_texts(page_ids: list[int]) -> dict[int, str]:
     texts: dict[int, list[str]] = {pk: [] for pk in page_ids}
     titles = dict(CaseStudyPage.objects.filter(pk__in=page_ids).values_list("pk", "title"))
     for pk, title in titles.items():
         texts[pk].append(title)
-    for page_id, text in Chunk.objects.filter(
-        model_id=vectors_model_id, page_id__in=page_ids
-    ).values_list("page_id", "text"):
-        texts[page_id].append(text)
+    for page_id, passages in indexed_passages(page_ids).items():
+        texts[page_id].extend(passages)
     return {pk: "\n".join(parts) for pk, parts in texts.items()}
 
 

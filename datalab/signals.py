@@ -8,11 +8,11 @@ the map catches up with vectors that arrive late.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from search.models import IndexState
+from search.state import index_changed
 
 from .tasks import refresh_datalab_task
 
@@ -26,4 +26,4 @@ def connect() -> None:
     page_unpublished.connect(_refresh_on_commit, dispatch_uid="datalab.page_unpublished")
     # Deleting a page of any type also deletes its base Page row, which sends this once.
     post_delete.connect(_refresh_on_commit, sender=Page, dispatch_uid="datalab.page_deleted")
-    post_save.connect(_refresh_on_commit, sender=IndexState, dispatch_uid="datalab.index_changed")
+    index_changed.connect(_refresh_on_commit, dispatch_uid="datalab.index_changed")

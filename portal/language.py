@@ -79,3 +79,14 @@ def detect_language(text: str, default: str = "sv") -> str:
     best = max(scores.values())
     leaders = [language for language in ("sv", "da", "en") if scores[language] == best]
     return default if default in leaders else leaders[0]
+
+
+# Words too common to mark in a snippet, to choose a passage by or to name a theme with.
+_STOPWORD_TEXT = """
+    och att det som en ett är på av för med till den har de inte om vi jag kan så man
+    men var vid eller från när hur vad sig under efter alla också andra
+    og at det som en et er på af for med til den har de ikke om vi jeg kan så man
+    men var ved eller fra når hvordan hvad sig under efter alle også andre
+    the and of to a in is for on that with as are by be this it or from at an how what
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())

@@ -5,31 +5,33 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from .query import (
-    MAX_QUERY_LENGTH,
-    QueryTooLong,
-    SearchFilters,
-    SearchHit,
-    SearchMode,
-    search,
-    visible_page_ids,
-)
+from .facets import FACETS, SearchFilters
+from .query import MAX_QUERY_LENGTH, QueryTooLong, SearchHit, SearchMode, search
 from .similar import similar_pages
+from .visibility import visible_page_ids
 
 router = Router(tags=["search"])
 
 
-class SearchParams(Schema):
-    q: str = ""
-    mode: SearchMode = SearchMode.HYBRID
-    type: list[str] = []
-    country: list[str] = []
-    language: list[str] = []
-    topic: list[str] = []
-    organisation: list[str] = []
-    year: list[int] = []
-    limit: int = 10
-    offset: int = 0
+# One list parameter per facet, typed as the facet's values are.
+SearchParams = type(
+    "SearchParams",
+    (Schema,),
+    {
+        "__annotations__": {
+            "q": str,
+            "mode": SearchMode,
+            **{facet.name: list[facet.value_type] for facet in FACETS},
+            "limit": int,
+            "offset": int,
+        },
+        "q": "",
+        "mode": SearchMode.HYBRID,
+        **{facet.name: [] for facet in FACETS},
+        "limit": 10,
+        "offset": 0,
+    },
+)
 
 
 class ResultOut(Schema):
@@ -40,12 +42,15 @@ class ResultOut(Schema):
     language: str
     organisations: list[str]
     score: float
+    relevance: str | None
     snippet: str
     matched_by: str
+    why: str
 
 
 class SearchOut(Schema):
     count: int
+    count_is_exact: bool
     results: list[ResultOut]
     facets: dict[str, dict[str, int]]
 
@@ -63,8 +68,10 @@ def _result(hit: SearchHit) -> dict:
         "language": hit.language,
         "organisations": hit.organisations,
         "score": hit.score,
+        "relevance": hit.relevance.value if hit.relevance else None,
         "snippet": str(hit.snippet),
         "matched_by": hit.matched_by.value,
+        "why": hit.why,
     }
 
 
@@ -79,14 +86,7 @@ def search_endpoint(request, params: Query[SearchParams]):
     results = search(
         params.q,
         mode=params.mode,
-        filters=SearchFilters(
-            kinds=tuple(params.type),
-            countries=tuple(params.country),
-            languages=tuple(params.language),
-            topics=tuple(params.topic),
-            organisations=tuple(params.organisation),
-            years=tuple(params.year),
-        ),
+        filters=SearchFilters.from_values(lambda name: getattr(params, name)),
         request=request,
         limit=max(1, min(params.limit, 100)),
         offset=max(0, params.offset),
@@ -95,6 +95,7 @@ def search_endpoint(request, params: Query[SearchParams]):
         200,
         {
             "count": results.count,
+            "count_is_exact": results.count_is_exact,
             "results": [_result(hit) for hit in results.hits],
             "facets": results.facet_counts(),
         },
@@ -108,6 +109,7 @@ class SimilarOut(Schema):
     type: str
     language: str
     score: float
+    relevance: str
 
 
 @router.get("/similar/{page_id}/", response=list[SimilarOut], url_name="similar")
@@ -123,6 +125,7 @@ def similar_endpoint(request, page_id: int):
             "type": item.kind,
             "language": item.language,
             "score": item.score,
+            "relevance": item.relevance.value,
         }
         for item in similar_pages(page_id, request=request)
     ]

@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date as Date
+
+    from wagtail.models import Page
 
 
 class DocumentKind(StrEnum):
@@ -52,3 +58,49 @@ class SearchDocument:
 @runtime_checkable
 class Indexable(Protocol):
     def search_document(self) -> SearchDocument: ...
+
+
+def indexable_page_models() -> list[type[Page]]:
+    """Page classes that declare ``search_document()``."""
+    from wagtail.models import get_page_models
+
+    return [model for model in get_page_models() if hasattr(model, "search_document")]
+
+
+def search_document_of(page: Page) -> SearchDocument | None:
+    """The page's document, or None when it is not live or its type is not indexable."""
+    specific = page.specific
+    if not page.live or not hasattr(specific, "search_document"):
+        return None
+    return specific.search_document()
+
+
+def page_search_document(
+    page: Page,
+    kind: DocumentKind,
+    *,
+    sections: Iterable[Section],
+    summary: str,
+    countries: Iterable[str] = (),
+    topics: Iterable | None = None,
+    organisations: Iterable = (),
+    date: Date | None = None,
+) -> SearchDocument:
+    """What every page type's ``search_document()`` fills in alike: ``topics`` default to
+    the page's own, ``date`` to its first publication; empty sections and countries are
+    left out. Each page type still decides what is indexable (sections, summary)."""
+    if topics is None:
+        topics = page.topics.all()
+    if date is None and page.first_published_at:
+        date = page.first_published_at.date()
+    return SearchDocument(
+        kind=kind,
+        title=page.title,
+        language=page.language,
+        sections=[section for section in sections if section.text.strip()],
+        summary=summary,
+        country=[country for country in countries if country],
+        topics=[topic.slug for topic in topics],
+        organisations=[organisation.slug for organisation in organisations],
+        date=date,
+    )

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .query import MAX_QUERY_LENGTH, SearchFilters, SearchMode
+from .facets import FACETS, SearchFilters
+from .query import MAX_QUERY_LENGTH, SearchMode
 
 
 class FilterValuesField(forms.MultipleChoiceField):
@@ -34,24 +35,17 @@ class SearchForm(forms.Form):
             (SearchMode.KEYWORD.value, _("Exact words only")),
         ],
     )
-    type = FilterValuesField(required=False)
-    country = FilterValuesField(required=False)
-    language = FilterValuesField(required=False)
-    topic = FilterValuesField(required=False)
-    organisation = FilterValuesField(required=False)
-    year = FilterValuesField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for facet in FACETS:
+            self.fields[facet.name] = FilterValuesField(label=facet.label, required=False)
 
     def clean_mode(self) -> SearchMode:
         return SearchMode(self.cleaned_data.get("mode") or SearchMode.HYBRID)
 
     def filters(self) -> SearchFilters:
+        """The chosen filter values; values that are not valid for their facet are dropped."""
         data = self.cleaned_data
-        return SearchFilters(
-            kinds=tuple(data.get("type", ())),
-            countries=tuple(data.get("country", ())),
-            languages=tuple(data.get("language", ())),
-            topics=tuple(data.get("topic", ())),
-            organisations=tuple(data.get("organisation", ())),
-            years=tuple(int(year) for year in data.get("year", ()) if year.isdigit()),
-        )
+        return SearchFilters.from_values(lambda name: data.get(name, ()))

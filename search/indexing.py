@@ -22,13 +22,26 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from tqdm import tqdm
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page
 
-from . import vectors
-from .documents import SearchDocument
-from .encoders import encoder_for_index, encoder_model_id, encoder_spec, get_encoder
-from .models import Chunk, IndexState, PageSearchMeta
+from . import keyword_sync, vectors
+from .documents import SearchDocument, indexable_page_models, search_document_of
+from .encoders import (
+    Encoder,
+    EncoderSetting,
+    encoder_config,
+    encoder_for_index,
+    get_encoder,
+    model_id_for,
+)
+from .models import Chunk, IndexChange, IndexState, PageSearchMeta
+from .state import announce_index_changed, forget_state
 from .text import Passage, document_passages
+
+# Processes catch up on the last CHANGE_LOG_KEEP generations page by page; one further
+# behind reloads everything, as after a rebuild.
+CHANGE_LOG_KEEP = 5_000
+CHANGE_LOG_PRUNE_EVERY = 500
 
 
 @dataclass
@@ -59,24 +72,12 @@ class RebuildSummary:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def indexable_page_models() -> list[type[Page]]:
-    """Page classes that declare ``search_document()``."""
-    return [model for model in get_page_models() if hasattr(model, "search_document")]
-
-
 def indexable_page_ids() -> list[int]:
     """Ids of the live pages whose specific class declares ``search_document()``."""
     models = indexable_page_models()
     if not models:
         return []
     return list(Page.objects.live().type(*models).order_by("path").values_list("id", flat=True))
-
-
-def search_document_of(page: Page) -> SearchDocument | None:
-    specific = page.specific
-    if not page.live or not hasattr(specific, "search_document"):
-        return None
-    return specific.search_document()
 
 
 # States ---------------------------------------------------------------------------------
@@ -90,17 +91,17 @@ def serving_states() -> list[IndexState]:
     states = list(IndexState.objects.all())
     if states:
         return states
-    return [_create_state(encoder_spec(), IndexState.Status.ACTIVE)]
+    return [_create_state(encoder_config(), IndexState.Status.ACTIVE)]
 
 
-def _create_state(setting: str | dict, status: str) -> IndexState:
-    encoder = get_encoder(setting)
+def _create_state(config: dict, status: str, encoder: Encoder | None = None) -> IndexState:
+    encoder = encoder or get_encoder(config)
     state, _ = IndexState.objects.get_or_create(
         model_id=encoder.model_id,
         # Generations start from the clock, so a state created anew (a model switched back,
         # a database restored) never repeats one that a process still holds in memory.
         defaults={
-            "encoder": setting,
+            "encoder": config,
             "dimension": encoder.dimension,
             "status": status,
             "generation": time.time_ns() // 1000,
@@ -109,15 +110,34 @@ def _create_state(setting: str | dict, status: str) -> IndexState:
     return state
 
 
-def _bump_generation(state: IndexState) -> int:
+def _bump_generation(
+    state: IndexState, page_id: int | None, removed_chunk_ids: list[int] | None = None
+) -> int:
+    """Move the index to its next generation, noting which page changed (None: all)."""
     locked = IndexState.objects.select_for_update().get(pk=state.pk)
     locked.generation += 1
     locked.save(update_fields=["generation", "updated"])
     state.generation = locked.generation
-    from .query import forget_state
-
+    IndexChange.objects.create(
+        model_id=state.model_id,
+        generation=locked.generation,
+        page_id=page_id,
+        removed_chunk_ids=removed_chunk_ids or [],
+    )
+    if locked.generation % CHANGE_LOG_PRUNE_EVERY == 0:
+        IndexChange.objects.filter(
+            model_id=state.model_id, generation__lte=locked.generation - CHANGE_LOG_KEEP
+        ).delete()
     forget_state()  # this process must not serve the previous generation for a second
+    transaction.on_commit(lambda: announce_index_changed(state))
     return locked.generation
+
+
+def refresh_saved_files() -> None:
+    """Keep the saved keyword base near the database, so processes that start or fall
+    behind catch up from it cheaply. Run by the indexing tasks, never on a request."""
+    for state in IndexState.objects.all():
+        keyword_sync.refresh_saved_base(state.model_id, state.generation)
 
 
 # One page -------------------------------------------------------------------------------
@@ -175,10 +195,10 @@ def _store_passages(
 ) -> tuple[int, int]:
     existing = list(
         Chunk.objects.filter(page_id=page_id, model_id=state.model_id).values_list(
-            "ordinal", "text_hash", "language", "kind"
+            "ordinal", "text_hash", "language", "kind", "text"
         )
     )
-    wanted = [(p.ordinal, p.text_hash, p.language, document.kind.value) for p in passages]
+    wanted = [(p.ordinal, p.text_hash, p.language, document.kind.value, p.text) for p in passages]
     if not reencode and sorted(existing) == wanted:
         return 0, len(passages)
 
@@ -196,7 +216,7 @@ def _store_passages(
     known.update(encoded)
     missing = [passage for passage in passages if passage.text_hash not in known]
     if missing:
-        encoder = encoder_for_index(state.model_id, state.encoder)
+        encoder = encoder_for_index(state)
         if encoder.model_id != state.model_id:
             raise ValueError(
                 f"Encoder {encoder.model_id} cannot write vectors for index {state.model_id}."
@@ -223,7 +243,7 @@ def _store_passages(
             for passage in passages
         )
         if update_file:
-            generation = _bump_generation(state)
+            generation = _bump_generation(state, page_id, removed_ids)
             added_ids = [chunk.pk for chunk in created]
             added = np.frombuffer(b"".join(bytes(c.vector) for c in created), dtype=np.float32)
             transaction.on_commit(
@@ -251,7 +271,7 @@ def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> 
             if not removed_ids and page_exists:
                 continue
             chunks.delete()
-            generation = _bump_generation(state)
+            generation = _bump_generation(state, page_id, removed_ids)
             if not removed_ids:
                 # The page's rows went with it (cascade): which vectors to drop is unknown,
                 # so the index is rebuilt from the remaining rows.
@@ -276,8 +296,9 @@ def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> 
 
 
 def rebuild(
-    setting: str | dict | None = None,
+    config: EncoderSetting | None = None,
     *,
+    encoder: Encoder | None = None,
     reencode: bool = False,
     progress: bool = True,
     progress_file=None,
@@ -288,16 +309,20 @@ def rebuild(
     rebuild continues where it stopped. When the encoder's model is not the one being
     served, its chunks are built beside the served ones and the switch happens only once
     every page is done; the old model's chunks and files are then deleted.
+    ``encoder`` encodes the passages instead of the configuration's own, e.g. the same model
+    on a GPU in larger batches; it must produce the configuration's model id.
     """
-    setting = encoder_spec(setting)
+    config = encoder_config(config)
     started = time.monotonic()
-    model_id = encoder_model_id(setting)
+    model_id = model_id_for(config)
+    if encoder is not None and encoder.model_id != model_id:
+        raise ValueError(f"Encoder {encoder.model_id} cannot write vectors for index {model_id}.")
     state = IndexState.objects.filter(model_id=model_id).first()
     if state is None:
         status = (
             IndexState.Status.BUILDING if IndexState.objects.active() else IndexState.Status.ACTIVE
         )
-        state = _create_state(setting, status)
+        state = _create_state(config, status, encoder)
 
     page_ids = indexable_page_ids()
     summary = RebuildSummary(model_id, len(page_ids), 0, 0, 0, 0, 0.0)
@@ -313,7 +338,7 @@ def rebuild(
         group = page_ids[group_start : group_start + REBUILD_PAGES_PER_BATCH]
         # One encoder call for the group's new passages: the encoder batches across pages
         # (sentence-transformers sorts them by length) instead of one small call per page.
-        encoded = _encode_new_passages(group, state, reencode)
+        encoded = _encode_new_passages(group, state, reencode, encoder)
         for page_id in group:
             result = index_page(
                 page_id, states=[state], reencode=reencode, update_file=False, encoded=encoded
@@ -335,10 +360,11 @@ def rebuild(
     summary.removed_pages = stale.values("page_id").distinct().count()
     stale.delete()
     with transaction.atomic():
-        generation = _bump_generation(state)
+        generation = _bump_generation(state, None)
     index = vectors.VectorIndex.from_rows(model_id, state.dimension, generation)
     index.save()
     vectors.forget_loaded(model_id)
+    keyword_sync.refresh_saved_base(model_id, generation)
 
     if state.status == IndexState.Status.BUILDING:
         summary.switched_from = _switch_to(state)
@@ -347,7 +373,7 @@ def rebuild(
 
 
 def _encode_new_passages(
-    page_ids: list[int], state: IndexState, reencode: bool
+    page_ids: list[int], state: IndexState, reencode: bool, encoder: Encoder | None
 ) -> dict[str, bytes]:
     """Vectors, by text hash, for the pages' passages that the index does not hold yet."""
     texts: dict[str, str] = {}
@@ -362,7 +388,7 @@ def _encode_new_passages(
             texts.pop(text_hash, None)
     if not texts:
         return {}  # nothing new: the model is not even loaded
-    encoder = encoder_for_index(state.model_id, state.encoder)
+    encoder = encoder or encoder_for_index(state)
     vectors_ = encoder.encode_passages(list(texts.values()))
     return {
         text_hash: vector.astype(np.float32).tobytes()
@@ -378,7 +404,7 @@ def _switch_to(state: IndexState) -> str | None:
         Chunk.objects.filter(model_id__in=old_ids).delete()
         old.delete()
         IndexState.objects.filter(pk=state.pk).update(status=IndexState.Status.ACTIVE)
-        _bump_generation(state)
+        _bump_generation(state, None)
     state.status = IndexState.Status.ACTIVE
     index = vectors.VectorIndex.from_rows(state.model_id, state.dimension, state.generation)
     index.save()

@@ -46,8 +46,10 @@ class Chunk(models.Model):
     def __str__(self):
         return f"{self.page_id}#{self.ordinal} ({self.model_id})"
 
-    def get_vector(self) -> NDArray[np.float32]:
-        return np.frombuffer(bytes(self.vector), dtype=np.float32)
+    @staticmethod
+    def decode_vector(stored: bytes | memoryview) -> NDArray[np.float32]:
+        """A stored ``vector`` column value as a (read-only) float32 array."""
+        return np.frombuffer(bytes(stored), dtype=np.float32)
 
 
 class PageSearchMeta(models.Model):
@@ -137,3 +139,53 @@ class SearchQueryLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class SearchSynonym(models.Model):
+    """Words that mean the same to the keyword side: an acronym and its name, say.
+
+    Moderators keep the list in the admin; a query holding any of the terms also finds
+    passages holding another ("ESV" finds "Ekonomistyrningsverket" and the reverse).
+    """
+
+    terms = models.CharField(
+        _("terms"),
+        max_length=500,
+        help_text=_(
+            "Words or names that mean the same, separated by commas, e.g. "
+            "“ESV, Ekonomistyrningsverket”."
+        ),
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+
+class IndexChange(models.Model):
+    """Which pages one index generation changed: lets every process bring its in-memory
+    indexes up to date by re-reading those pages only. ``page`` empty: everything changed
+    (a rebuild), so a process reloads from scratch."""
+
+    model_id = models.CharField(_("model id"), max_length=255)
+    generation = models.PositiveBigIntegerField(_("generation"))
+    page_id = models.PositiveIntegerField(_("page id"), null=True, blank=True)
+    # Chunk ids the change deleted, so a process can drop their vectors without a rebuild.
+    removed_chunk_ids = models.JSONField(_("removed chunk ids"), default=list, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model_id", "generation"])]
+        verbose_name = _("index change")
+        verbose_name_plural = _("index changes")
+
+    def __str__(self):
+        return f"{self.model_id} generation {self.generation}: page {self.page_id or 'all'}"

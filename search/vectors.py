@@ -1,7 +1,7 @@
 """The FAISS vector index: a cache of the Chunk rows of one model, kept on local disk.
 
 Ids in the index are Chunk primary keys. Exact inner-product search (vectors are unit
-length, so this is cosine similarity) up to ``ERFA_SEARCH_EXACT_LIMIT`` vectors; HNSW
+length, so this is cosine similarity) up to ``ERFA_SEARCH["EXACT_LIMIT"]`` vectors; HNSW
 above, chosen automatically.
 
 On disk, ``ERFA_INDEX_DIR/<model-slug>/`` holds ``index-<generation>.faiss`` files and one
@@ -30,9 +30,10 @@ import numpy as np
 from django.conf import settings
 from numpy.typing import NDArray
 
+from .conf import search_setting
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_EXACT_LIMIT = 20_000
 HNSW_NEIGHBOURS = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
@@ -62,7 +63,7 @@ class IndexMetadata:
 
 
 def exact_limit() -> int:
-    return int(getattr(settings, "ERFA_SEARCH_EXACT_LIMIT", DEFAULT_EXACT_LIMIT))
+    return int(search_setting("EXACT_LIMIT"))
 
 
 def kind_for_size(count: int) -> IndexKind:
@@ -180,8 +181,9 @@ class VectorIndex:
         found = ids[0] >= 0
         return ids[0][found].astype(np.int64), scores[0][found].astype(np.float32)
 
-    def reconstruct(self, chunk_id: int) -> NDArray[np.float32]:
-        return self._index.reconstruct(int(chunk_id))
+    def ids(self) -> NDArray[np.int64]:
+        """The chunk ids the index holds (deleted chunks' ids too, until a rebuild)."""
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
     # Persistence ------------------------------------------------------------------------
 
@@ -307,6 +309,11 @@ def current_index(model_id: str, dimension: int, generation: int) -> VectorIndex
         index = _loaded.get(model_id)
         if index is not None and index.generation == generation and index.dimension == dimension:
             return index
+        behind = (
+            index is not None and index.dimension == dimension and index.generation < generation
+        )
+        if behind and _catch_up(index, generation):
+            return index
         try:
             index = VectorIndex.load(model_id, dimension)
             if index.generation != generation:
@@ -319,6 +326,33 @@ def current_index(model_id: str, dimension: int, generation: int) -> VectorIndex
             _save_quietly(index)
         _loaded[model_id] = index
         return index
+
+
+def _catch_up(index: VectorIndex, generation: int) -> bool:
+    """Bring a loaded index to ``generation`` from the change log: the changed pages'
+    passages only, so a publish costs other processes milliseconds, not a reload. False
+    when the log cannot tell (a rebuild, or too far behind)."""
+    # Imported here, like Chunk below: this module is also used without Django's apps.
+    from .changes import changes_since
+    from .models import Chunk
+
+    delta = changes_since(index.model_id, index.generation, generation)
+    if delta is None:
+        return False
+    index.remove(delta.removed_chunk_ids)
+    rows = list(
+        Chunk.objects.filter(model_id=index.model_id, page_id__in=delta.pages)
+        .order_by("id")
+        .values_list("id", "vector")
+    )
+    if rows:
+        ids = np.asarray([chunk_id for chunk_id, _ in rows], dtype=np.int64)
+        fresh = ~np.isin(ids, index.ids())
+        vectors = np.frombuffer(b"".join(bytes(v) for _, v in rows), dtype=np.float32)
+        vectors = vectors.reshape(-1, index.dimension)
+        index.add(ids[fresh], np.ascontiguousarray(vectors[fresh]))
+    index.generation = generation
+    return True
 
 
 def apply_changes(

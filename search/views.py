@@ -1,20 +1,12 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
+from .facets import FACETS
 from .forms import SearchForm
 from .query import SearchResults, search
 
 RESULTS_PER_PAGE = 10
-
-FACET_LEGENDS = {
-    "type": _("Type"),
-    "country": _("Country"),
-    "language": _("Language"),
-    "topic": _("Topic"),
-    "organisation": _("Organisation"),
-    "year": _("Year"),
-}
+FACET_LEGENDS = {facet.name: facet.label for facet in FACETS}
 
 
 def search_view(request):

@@ -1,7 +1,17 @@
 import pytest
 from wagtail.models import Page, Site
 
+from search.state import reset_caches
 from tests.factories import HomePageFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_caches():
+    """Derived search data cached by one test never passes for the next test's: index
+    generations restart with each test's database state, and PostgreSQL ids never repeat."""
+    reset_caches()
+    yield
+    reset_caches()
 
 
 @pytest.fixture

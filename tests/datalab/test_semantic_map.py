@@ -18,30 +18,23 @@ from datalab.forms import DashboardFilters
 from datalab.models import DatalabSnapshot
 from datalab.semantic_map import map_state, theme_count
 from portal.models import Country, Topic
-from search import query, similar, vectors
+from search.state import reset_caches
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content, rolled back when the module is done."""
     index_dir = tmp_path_factory.mktemp("demo-index")
-    forget_search_caches()
+    reset_caches()
     with (
         django_db_blocker.unblock(),
-        override_settings(ERFA_INDEX_DIR=index_dir, ERFA_SEARCH_STATE_TTL=0),
+        override_settings(ERFA_INDEX_DIR=index_dir, ERFA_SEARCH={"STATE_TTL": 0}),
         transaction.atomic(),
     ):
         call_command("load_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
-    forget_search_caches()
-
-
-def forget_search_caches() -> None:
-    # Index generations restart with each database state: no process cache may outlive one.
-    vectors.forget_loaded()
-    query.forget_state()
-    similar._cache.clear()
+    reset_caches()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from PIL import Image
 
 from cases.models import CaseIndexPage, CaseStudyPage
-from search import query, vectors
+from search.state import reset_caches
 from tests.factories import OrganisationFactory, TopicFactory
 
 pytestmark = [
@@ -29,9 +29,8 @@ CASES = [
 def datalab_content(home_page, settings, tmp_path):
     """Published cases, indexed and mapped by the tasks their publication enqueues."""
     settings.ERFA_INDEX_DIR = tmp_path / "index"
-    settings.ERFA_SEARCH_STATE_TTL = 0
-    vectors.forget_loaded()
-    query.forget_state()
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
+    reset_caches()
     index = CaseIndexPage(title="Fallstudier", slug="cases")
     home_page.add_child(instance=index)
     topic = TopicFactory(slug="service", name_en="Service")
@@ -50,8 +49,7 @@ def datalab_content(home_page, settings, tmp_path):
         index.add_child(instance=case)
         case.save_revision().publish()  # autocommit: indexing and the map refresh run now
     yield
-    vectors.forget_loaded()
-    query.forget_state()
+    reset_caches()
 
 
 def distinct_colours(png: bytes) -> int:

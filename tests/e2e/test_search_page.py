@@ -16,7 +16,7 @@ pytestmark = [
 @pytest.fixture
 def cases(home_page, settings, tmp_path):
     settings.ERFA_INDEX_DIR = tmp_path / "index"
-    settings.ERFA_SEARCH_STATE_TTL = 0
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
     index = CaseIndexPageFactory(parent=home_page)
     swedish = CaseStudyPageFactory(
         parent=index,

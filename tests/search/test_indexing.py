@@ -116,7 +116,9 @@ def test_rebuild_is_resumable_and_switches_encoders_without_mixing(
     old_model = IndexState.objects.get().model_id
 
     new_setting = f"sentence-transformers:{minilm_encoder.model_id.split(':', 1)[1]}"
-    monkeypatch.setitem(encoders._encoders, repr(new_setting), minilm_encoder)
+    # The session's MiniLM serves the new setting: loading it again would only cost time.
+    cache_key = encoders._cache_key(encoders.encoder_config(new_setting))
+    monkeypatch.setitem(encoders._encoders, cache_key, minilm_encoder)
     settings.ERFA_ENCODER = new_setting
 
     # Interrupted after the first page: the old model still serves every query.
@@ -135,7 +137,8 @@ def test_rebuild_is_resumable_and_switches_encoders_without_mixing(
     assert summary.encoded == len(document_passages(second.search_document()))  # resumed
     assert set(Chunk.objects.values_list("model_id", flat=True)) == {minilm_encoder.model_id}
     assert IndexState.objects.get().status == IndexState.Status.ACTIVE
-    settings.ERFA_SEARCH_SEMANTIC_FLOOR = 0.0  # the floor is calibrated for e5, not MiniLM
+    # The floor is calibrated for e5, not MiniLM.
+    settings.ERFA_SEARCH = {**settings.ERFA_SEARCH, "SEMANTIC_FLOOR": 0.0}
     assert _semantic_ids("upphandling av molntjänster")[:1] == [second.pk]
 
     again = indexing.rebuild(progress=False)

@@ -9,11 +9,10 @@ from search.query import (
     MAX_QUERY_LENGTH,
     QueryTooLong,
     SearchFilters,
-    make_snippet,
-    query_terms,
     reciprocal_rank_fusion,
     search,
 )
+from search.snippets import make_snippet, query_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -61,19 +60,19 @@ def test_hybrid_filters_facets_and_totals_are_exact(make_page):
     )
     make_page("Mognadsmätning", MATURITY_SV, topics=("maturity",))
 
-    everything = search("it-kostnader och nyckeltal", limit=1)
+    everything = search("it-kostnader", limit=1)
     assert everything.count >= 3 and len(everything.hits) == 1
     facets = everything.facet_counts()
     assert sum(facets["type"].values()) == everything.count
 
     swedish_cases = search(
-        "it-kostnader och nyckeltal",
+        "it-kostnader",
         filters=SearchFilters(kinds=("case",), countries=("SE",)),
         limit=1,
     )
     expected = sum(
         1
-        for hit in search("it-kostnader och nyckeltal", limit=50).hits
+        for hit in search("it-kostnader", limit=50).hits
         if hit.kind == "case" and hit.language == "sv"
     )
     assert swedish_cases.count == expected >= 1
@@ -84,10 +83,10 @@ def test_hybrid_filters_facets_and_totals_are_exact(make_page):
     assert facets["type"].get("lesson", 0) == 1
     assert "DK" in facets["country"] and facets["language"] == {"sv": swedish_cases.count}
 
-    by_year = search("it-kostnader och nyckeltal", filters=SearchFilters(years=(2024,)))
+    by_year = search("it-kostnader", filters=SearchFilters(years=(2024,)))
     assert {hit.date.year for hit in by_year.hits} == {2024}
     assert by_year.count == len(by_year.hits) == by_year.facet_counts()["year"]["2024"]
-    page_two = search("it-kostnader och nyckeltal", limit=1, offset=1)
+    page_two = search("it-kostnader", limit=1, offset=1)
     assert (
         page_two.count == everything.count
         and page_two.hits[0].page_id != everything.hits[0].page_id
@@ -180,3 +179,16 @@ def test_queries_are_logged_without_personal_data(make_page, django_user_model):
     assert (entry.query, entry.mode, entry.result_count) == ("nyckeltal", "keyword", 1)
     field_names = {field.name for field in SearchQueryLog._meta.get_fields()}
     assert not field_names & {"user", "ip", "ip_address", "session"}
+
+
+@pytest.mark.parametrize("year", ["²", "99999999999999999999", "-1", "20x4", ""])
+def test_a_year_that_is_no_year_is_ignored_not_a_crash(client, year):
+    """Filter values are validated by their facet: a bad one is dropped, never a 500."""
+    assert client.get("/search/", {"q": "kostnader", "year": year}).status_code == 200
+    assert client.get("/cases/", {"year": year}).status_code in (200, 404)
+    assert client.get("/api/search/", {"q": "x", "year": year}).status_code in (200, 422)
+
+
+def test_a_nul_byte_in_the_query_is_no_crash(client):
+    assert client.get("/api/search/", {"q": "abc\x00def"}).status_code == 200
+    assert client.get("/search/", {"q": "abc\x00def"}).status_code == 200

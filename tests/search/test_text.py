@@ -65,7 +65,7 @@ def test_standalone_sections_stay_single_passages_and_title_prefixes_encoding():
         )
     )
     assert [p.text for p in passages] == [
-        "Kort sammanfattning. Inledning om projektet.",
+        "Kort sammanfattning.\nInledning om projektet.",
         "Lärdom: Mät nyttan innan start.",
         "Avslutning om projektet.",
     ]

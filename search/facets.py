@@ -1,0 +1,179 @@
+"""The search facets, declared once: the form, the API schema, the filters and the counts
+all read this table.
+
+A facet has a query parameter name, a heading, where its value lives on a page's index
+entry (``PageSearchMeta``), how a value from a query string is validated, and how values
+are labelled. Values of one facet combine with OR, facets with AND.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import ContentLanguage, Country, Organisation, Topic
+
+from .documents import DocumentKind
+from .models import PageSearchMeta
+
+KIND_LABELS = {
+    DocumentKind.CASE: _("Case"),
+    DocumentKind.LESSON: _("Lesson learned"),
+    DocumentKind.MEETING: _("Meeting"),
+    DocumentKind.NETWORK: _("Network"),
+}
+
+_YEAR = re.compile(r"[0-9]{4}")
+_SLUG = re.compile(r"[-\w]{1,100}")
+
+
+def parse_year(value: Any) -> int | None:
+    """A four-digit year, or None: "²" is a digit to ``str.isdigit`` but not to ``int``."""
+    text = str(value).strip()
+    return int(text) if _YEAR.fullmatch(text) else None
+
+
+def parse_code(value: Any) -> str | None:
+    """A slug or code as the index stores it, or None for anything else."""
+    text = str(value).strip()
+    return text if _SLUG.fullmatch(text) else None
+
+
+def _kind_labels() -> dict:
+    return dict(KIND_LABELS)
+
+
+def _country_labels() -> dict:
+    return dict(Country.choices)
+
+
+def _language_labels() -> dict:
+    return dict(ContentLanguage.choices)
+
+
+def _topic_labels() -> dict:
+    return {topic.slug: topic.name for topic in Topic.objects.all()}
+
+
+def _organisation_labels() -> dict:
+    return dict(Organisation.objects.values_list("slug", "name"))
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # query parameter and API field
+    attribute: str  # the SearchFilters field holding the chosen values
+    label: Promise
+    values_of: Callable[[PageSearchMeta], list]
+    parse: Callable[[Any], Any] = parse_code
+    labels: Callable[[], dict] = dict
+    value_type: type = str
+    newest_first: bool = False  # years read best in order, the rest by count
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("type", "kinds", _("Type"), lambda m: [m.kind], labels=_kind_labels),
+    Facet("country", "countries", _("Country"), lambda m: m.countries, labels=_country_labels),
+    Facet("language", "languages", _("Language"), lambda m: [m.language], labels=_language_labels),
+    Facet("topic", "topics", _("Topic"), lambda m: m.topics, labels=_topic_labels),
+    Facet(
+        "organisation",
+        "organisations",
+        _("Organisation"),
+        lambda m: m.organisations,
+        labels=_organisation_labels,
+    ),
+    Facet(
+        "year",
+        "years",
+        _("Year"),
+        lambda m: [m.year] if m.year else [],
+        parse=parse_year,
+        value_type=int,
+        newest_first=True,
+    ),
+)
+FACET_NAMES = tuple(facet.name for facet in FACETS)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Chosen values per facet (see FACETS)."""
+
+    kinds: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @classmethod
+    def from_values(cls, values: Callable[[str], Iterable]) -> SearchFilters:
+        """Filters from raw values per facet name (a QueryDict's ``getlist``, say): each
+        value is validated by its facet, and one that is not a valid value is dropped."""
+        chosen = {}
+        for facet in FACETS:
+            parsed = (facet.parse(value) for value in values(facet.name) or ())
+            chosen[facet.attribute] = tuple(
+                dict.fromkeys(value for value in parsed if value is not None)
+            )
+        return cls(**chosen)
+
+    def by_facet(self) -> dict[str, tuple]:
+        return {facet.name: getattr(self, facet.attribute) for facet in FACETS}
+
+    def accepts(self, meta: PageSearchMeta, *, ignore: str | None = None) -> bool:
+        return all(
+            not wanted or not set(wanted).isdisjoint(facet.values_of(meta))
+            for facet in FACETS
+            if facet.name != ignore and (wanted := getattr(self, facet.attribute))
+        )
+
+    def __bool__(self) -> bool:
+        return any(self.by_facet().values())
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    label: str
+    count: int
+    selected: bool
+
+
+def count_facets(
+    metas: Iterable[PageSearchMeta], filters: SearchFilters
+) -> dict[str, list[FacetValue]]:
+    """Counts over ``metas``; each facet ignores its own filter, so a visitor sees how many
+    results ticking another value in it would add."""
+    metas = list(metas)
+    selected = filters.by_facet()
+    counted: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        counts: Counter = Counter()
+        for meta in metas:
+            if filters.accepts(meta, ignore=facet.name):
+                counts.update(set(facet.values_of(meta)))
+        for value in selected[facet.name]:
+            counts.setdefault(value, 0)
+        if facet.newest_first:
+            values = sorted(counts, reverse=True)
+        else:
+            values = [value for value, _count in counts.most_common()]
+        labels = facet.labels()
+        counted[facet.name] = [
+            FacetValue(
+                value=value,
+                label=str(labels.get(value, value)),
+                count=counts[value],
+                selected=value in selected[facet.name],
+            )
+            for value in values
+        ]
+    return counted
