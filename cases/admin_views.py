@@ -6,16 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from portal.models import MODERATORS_GROUP, ContentLanguage
+from portal.models import ContentLanguage, is_moderator
 
 from .importing import SUPPORTED_EXTENSIONS, SourceFile, import_documents
 from .models import CaseIndexPage
 
 
 def can_import_documents(user) -> bool:
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
-    )
+    return user.is_active and is_moderator(user)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

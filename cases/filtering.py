@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ContentLanguage, Country, Organisation, Topic
+from search.facets import parse_year
 
 
 @dataclass
@@ -120,7 +121,10 @@ class CaseFilter(_QueryState):
     def __init__(self, queryset: QuerySet, params: QueryDict):
         super().__init__(params)
         self.queryset = queryset
-        self.selection["year"] = [value for value in self.selection["year"] if value.isdigit()]
+        # The one validated year parser: "²" is a digit to str.isdigit but not to int().
+        self.selection["year"] = [
+            str(year) for value in self.selection["year"] if (year := parse_year(value))
+        ]
         sort = params.get("sort", "")
         self.sort = sort if sort in self.sort_choices else "newest"
 

@@ -31,7 +31,7 @@ from portal.language import detect_language
 from portal.models import Country
 
 from .models import CaseIndexPage, CaseStudyPage
-from .text import summarise
+from .plain_text import summarise
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from portal.models import Organisation, Topic
 
 from .models import LessonIndexPage, LessonLearnedPage
-from .text import paragraphs_html
+from .plain_text import paragraphs_html
 
 
 @transaction.atomic

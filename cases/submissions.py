@@ -2,8 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,10 +13,11 @@ from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
+from portal.mail import send_once
 from portal.models import MODERATORS_GROUP
 
 from .models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
-from .text import paragraphs_html
+from .plain_text import paragraphs_html
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,8 @@ def submit_case(
 
 
 def notify_moderators(page: CaseStudyPage) -> int:
-    """E-mail every moderator a link to the case in the admin; returns how many were sent."""
+    """E-mail every moderator a link to the case in the admin, in the active language, once
+    each; returns how many were sent now. Run from ``tasks.notify_moderators_task``."""
     recipients = (
         get_user_model()
         .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
@@ -83,13 +86,14 @@ def notify_moderators(page: CaseStudyPage) -> int:
             _("Review it in the admin: %(url)s") % {"url": edit_url},
         ]
     )
-    messages = [(subject, body, None, [email]) for email in recipients]
-    try:
-        return send_mass_mail(messages)
-    except OSError:
-        # The case is in the workflow and shows in the admin either way.
-        logger.exception("Could not e-mail the moderators about %s", page.pk)
-        return 0
+    sent = 0
+    with get_connection() as connection:
+        for email in recipients:
+            message = EmailMessage(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [email], connection=connection
+            )
+            sent += send_once(message, kind="case_submitted", object_id=page.pk)
+    return sent
 
 
 class SubmissionState(models.TextChoices):

@@ -11,7 +11,8 @@ from portal.models import is_member
 
 from .forms import LessonFormSet, ShareCaseForm
 from .models import CaseIndexPage, CaseStudyPage
-from .submissions import notify_moderators, submission_state, submit_case
+from .submissions import submission_state, submit_case
+from .tasks import notify_moderators_after_commit
 
 
 def member_required(view):
@@ -39,7 +40,7 @@ def share_case(request):
         lesson_formset = LessonFormSet(request.POST, prefix="lessons")
         if form.is_valid() and lesson_formset.is_valid():
             page = submit_case(index, request.user, form.cleaned_data, lesson_formset.lessons())
-            notify_moderators(page)
+            notify_moderators_after_commit(page)
             messages.success(
                 request,
                 _("Thank you! “%(title)s” now awaits a moderator, who will publish it.")

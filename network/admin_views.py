@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 
-from . import notifications, planning, registrations
+from . import meeting_copies, meeting_lessons, registrations, tasks
 from .forms import CopyMeetingForm, MessageForm
 from .models import MeetingPage, Membership, Registration, coordinated_networks
 
@@ -167,7 +167,7 @@ def set_attendance(request, registration_id):
 @require_POST
 def publish_lessons(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
-    created = planning.publish_meeting_lessons(meeting, user=request.user)
+    created = meeting_lessons.publish_meeting_lessons(meeting, user=request.user)
     messages.success(
         request,
         ngettext(
@@ -185,13 +185,14 @@ def message_participants(request, meeting_id):
     meeting = _managed_meeting(request, meeting_id)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent = notifications.message_participants(
+        tasks.message_participants_after_commit(
             meeting,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             reply_to=request.user.email,
         )
-        messages.success(request, _("Message sent to %(count)d participants.") % {"count": sent})
+        count = meeting.registrations.holding_seats().exclude(user__email="").count()
+        messages.success(request, _("Message sent to %(count)d participants.") % {"count": count})
         return redirect("network_admin:attendees", meeting.pk)
     return _render(
         request,
@@ -215,7 +216,7 @@ def copy_meeting(request, meeting_id):
         )
         valid = request.method == "POST" and form.is_valid()
     if valid:
-        copy = planning.copy_meeting_as_template(
+        copy = meeting_copies.copy_meeting_as_template(
             meeting,
             title=form.cleaned_data["title"],
             start=form.cleaned_data["start"],

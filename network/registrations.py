@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
 from .models import MeetingPage, Registration
+from .notifications import RegistrationEmail, confirmation_for
+from .tasks import email_after_commit
 
 
 class RegistrationError(Exception):
@@ -66,9 +67,7 @@ def register(
                 accessibility_needs=accessibility_needs,
                 language=language,
             )
-            transaction.on_commit(
-                lambda: notifications.send_registration_confirmation(registration)
-            )
+            email_after_commit(registration, confirmation_for(registration))
     except IntegrityError as error:
         # The unique constraint caught a double submission that slipped past the check.
         raise AlreadyRegistered() from error
@@ -87,7 +86,7 @@ def cancel(registration: Registration) -> list[Registration]:
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(lambda: notifications.send_cancellation(registration))
+        email_after_commit(registration, RegistrationEmail.CANCELLED)
         return _promote_waitlisted(meeting)
 
 
@@ -109,7 +108,7 @@ def _promote_waitlisted(meeting: MeetingPage) -> list[Registration]:
         registration.save(update_fields=["status", "promoted_at"])
         promoted.append(registration)
     for registration in promoted:
-        transaction.on_commit(lambda r=registration: notifications.send_promotion(r))
+        email_after_commit(registration, RegistrationEmail.PROMOTED)
     return promoted
 
 

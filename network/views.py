@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from search.visibility import public_pages, visible_pages
+
 from . import calendar, memberships, registrations
 from .forms import RegistrationForm
 from .models import CalendarFeed, MeetingPage, Membership, NetworkPage, Registration
@@ -19,16 +21,12 @@ from .models import CalendarFeed, MeetingPage, Membership, NetworkPage, Registra
 
 def _visible_page(request, model, pk):
     """A live page the request may see, honouring Wagtail's page privacy; 404 otherwise."""
-    page = get_object_or_404(model.objects.live(), pk=pk)
-    for restriction in page.get_view_restrictions():
-        if not restriction.accept_request(request):
-            raise Http404
-    return page
+    return get_object_or_404(visible_pages(model.objects.all(), request=request), pk=pk)
 
 
 def _public_page(model, pk):
     """A live page without view restrictions: what calendar apps, which send no cookies, get."""
-    return get_object_or_404(model.objects.live().public(), pk=pk)
+    return get_object_or_404(public_pages(model.objects.all()), pk=pk)
 
 
 def _redirect_back(request, fallback: str):
@@ -187,7 +185,7 @@ def meeting_ics(request, meeting_id):
 
 def network_ics(request, network_id):
     network = _public_page(NetworkPage, network_id)
-    meetings = MeetingPage.objects.child_of(network).live().public().order_by("start")
+    meetings = public_pages(MeetingPage.objects.child_of(network)).order_by("start")
     events = [calendar.meeting_event(m, url=m.get_full_url(request)) for m in meetings]
     return HttpResponse(
         calendar.build_calendar(events, name=network.title), content_type=calendar.CONTENT_TYPE

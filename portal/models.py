@@ -1,10 +1,12 @@
 """The portal's base: pages and snippets every feature app may depend on.
 
-Nothing here imports a feature app (cases, network, search, datalab).
+Nothing here imports a feature app (cases, network, datalab); of search only the visibility
+rule, which depends on Wagtail alone.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -12,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from search.visibility import visible_page_ids
 
 from .blocks import BodyBlock
 
@@ -149,6 +153,13 @@ def is_member(user) -> bool:
     ).exists()
 
 
+def is_moderator(user) -> bool:
+    """Moderators review submissions and manage every network; superusers count as moderators."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+
+
 class HomePage(Page):
     hero_title = models.CharField(_("hero title"), max_length=200)
     hero_text = models.TextField(_("hero text"), blank=True)
@@ -168,11 +179,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = [
-            item.page.specific
-            for item in self.featured_pages.select_related("page")
-            if item.page and item.page.live
-        ]
+        items = list(self.featured_pages.select_related("page"))
+        visible = visible_page_ids([item.page_id for item in items], request=request)
+        context["featured"] = [item.page.specific for item in items if item.page_id in visible]
         return context
 
 
@@ -194,3 +203,28 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class SentEmail(models.Model):
+    """An e-mail that went out, recorded with the send so that a mail task that runs again
+    (after a failure, or twice by mistake) never sends the same message twice."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("about object"))
+    recipient = models.EmailField(_("recipient"))
+    # Tells apart messages of one kind about one object that are meant to go more than once
+    # (two messages from coordinators to the same meeting's participants, say).
+    key = models.CharField(_("key"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "key"], name="portal_email_sent_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id} → {self.recipient}"

@@ -1,21 +1,43 @@
 from django import template
 from django.utils import formats, timezone
+from django.utils.safestring import SafeString
 
-from ..models import MeetingPage
+from search.visibility import visible_pages
+
+from ..forms import RegistrationForm
+from ..models import MeetingPage, NetworkPage
 
 register = template.Library()
 
 
 @register.inclusion_tag("network/includes/home_upcoming_meetings.html", takes_context=True)
 def upcoming_meetings(context, count=4):
-    """The next public meetings, for the home page."""
-    meetings = (
-        MeetingPage.objects.live()
-        .public()
-        .filter(start__gte=timezone.now())
-        .order_by("start")[:count]
+    """The next meetings this visitor may see, for the home page."""
+    request = context.get("request")
+    meetings = visible_pages(
+        MeetingPage.objects.filter(start__gte=timezone.now()), request=request
+    ).order_by("start")[:count]
+    return {"meetings": meetings, "request": request}
+
+
+@register.inclusion_tag("network/tags/networks_sharing_case.html", takes_context=True)
+def networks_sharing_case(context, case):
+    """The networks ``case`` was shared in, those this visitor may see, by title."""
+    request = context.get("request")
+    networks = (
+        visible_pages(
+            NetworkPage.objects.filter(shared_cases__case_id=case.pk), request=request
+        ).order_by("title")
+        if case.pk
+        else NetworkPage.objects.none()
     )
-    return {"meetings": meetings, "request": context.get("request")}
+    return {"networks": networks, "request": request}
+
+
+@register.simple_tag
+def registration_form_fields() -> SafeString:
+    """The fields of the registration form on a meeting page (notes for the organisers)."""
+    return RegistrationForm().as_div()
 
 
 @register.simple_tag

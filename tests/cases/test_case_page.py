@@ -1,4 +1,5 @@
 import pytest
+from wagtail.models import PageViewRestriction
 
 from cases.models import CaseContact, CaseLesson, CaseRelatedCase
 from network.models import NetworkSharedCase
@@ -68,3 +69,29 @@ def test_networks_the_case_was_shared_in_are_named_when_visible(client, case, ho
     html = client.get(case.url).content.decode()
     assert "Nätverket för IT-controllers" in html
     assert "Hemligt nätverk" not in html
+
+
+@pytest.fixture
+def case_with_restricted_related_case(case_index):
+    restricted = CaseStudyPageFactory(parent=case_index, title="Inloggningsfallet")
+    PageViewRestriction.objects.create(page=restricted, restriction_type="login")
+    page = CaseStudyPageFactory(parent=case_index, title="Öppet fall")
+    page.related_case_links = [CaseRelatedCase(related_case=restricted)]
+    page.save()
+    return page
+
+
+def test_anonymous_visitors_do_not_see_a_login_restricted_related_case(
+    client, case_with_restricted_related_case
+):
+    """A related case behind a login is not named, nor linked, to anonymous visitors."""
+    html = client.get(case_with_restricted_related_case.url).content.decode()
+    assert "Inloggningsfallet" not in html
+
+
+def test_signed_in_members_see_a_login_restricted_related_case(
+    client, case_with_restricted_related_case
+):
+    client.force_login(MemberFactory())
+    html = client.get(case_with_restricted_related_case.url).content.decode()
+    assert "Inloggningsfallet" in html

@@ -84,10 +84,11 @@ def test_the_form_starts_with_the_members_organisation_and_contact_details(
 
 
 def test_a_submission_becomes_a_draft_in_moderation_and_moderators_are_emailed(
-    client, case_index, member, moderator
+    client, case_index, member, moderator, django_capture_on_commit_callbacks
 ):
     client.force_login(member)
-    response = client.post(SHARE_URL, form_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SHARE_URL, form_data())
     assert response.status_code == 302 and response.url == MINE_URL
 
     page = CaseStudyPage.objects.get()

@@ -101,13 +101,16 @@ def test_attendee_page_shows_counts_and_marks_attendance(client, meeting, coordi
     }
 
 
-def test_message_goes_to_each_seat_holder_separately(client, meeting, coordinator, registered):
+def test_message_goes_to_each_seat_holder_separately(
+    client, meeting, coordinator, registered, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     mail.outbox.clear()
-    response = client.post(
-        f"/admin/network/meetings/{meeting.pk}/message/",
-        {"subject": "Ny lokal", "body": "Vi ses i sal B."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/network/meetings/{meeting.pk}/message/",
+            {"subject": "Ny lokal", "body": "Vi ses i sal B."},
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     assert all(len(message.to) == 1 and not message.bcc for message in mail.outbox)

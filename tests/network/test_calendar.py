@@ -91,7 +91,7 @@ def test_personal_feed_needs_the_token_and_shows_the_online_link_to_seat_holders
     client, meeting, network, member
 ):
     registrations.register(meeting, member)
-    feed = CalendarFeed.for_user(member)
+    feed = CalendarFeed.objects.create(user=member)
     calendar = _parse(client.get(f"/members/network/feeds/{feed.token}.ics"))
     (event,) = calendar.walk("VEVENT")
     assert event["STATUS"] == "CONFIRMED"
@@ -105,7 +105,8 @@ def test_waitlisted_meetings_are_tentative_and_without_link(client, network):
     )
     user = MemberFactory()
     registrations.register(full, user)
-    calendar = _parse(client.get(f"/members/network/feeds/{CalendarFeed.for_user(user).token}.ics"))
+    feed = CalendarFeed.objects.create(user=user)
+    calendar = _parse(client.get(f"/members/network/feeds/{feed.token}.ics"))
     (event,) = calendar.walk("VEVENT")
     assert event["STATUS"] == "TENTATIVE"
     assert "meet.example" not in calendar.to_ical().decode()
@@ -114,11 +115,14 @@ def test_waitlisted_meetings_are_tentative_and_without_link(client, network):
 def test_a_new_feed_address_retires_the_old_one(client, member):
     client.force_login(member)
     client.post("/members/network/feeds/new/")
-    old = CalendarFeed.objects.get(user=member).token
+    first = CalendarFeed.objects.get(user=member)
+    old = first.token
     assert client.get(f"/members/network/feeds/{old}.ics").status_code == 200
     client.post("/members/network/feeds/new/")
-    new = CalendarFeed.objects.get(user=member).token
+    second = CalendarFeed.objects.get(user=member)
+    new = second.token
     assert new != old
+    assert second.issued_at > first.issued_at
     assert client.get(f"/members/network/feeds/{old}.ics").status_code == 404
     assert client.get(f"/members/network/feeds/{new}.ics").status_code == 200
     assert new in client.get("/members/network/my-meetings/").content.decode()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cases.models import LessonLearnedPage
-from network import planning
+from network.meeting_lessons import publish_meeting_lessons
 from network.models import NetworkSharedCase
 from tests.factories import (
     CaseIndexPageFactory,
@@ -51,14 +51,14 @@ def test_meeting_lessons_become_linked_lesson_pages_once(home_page, network, pas
     LessonIndexPageFactory(parent=home_page)
     network.topics.add(TopicFactory(slug="ai-in-casework"))
     network.save()
-    created = planning.publish_meeting_lessons(past_meeting)
+    created = publish_meeting_lessons(past_meeting)
     assert [lesson.title for lesson in created] == ["Börja med en pilot", "Glöm inte juristen"]
     pitfall = LessonLearnedPage.objects.get(title="Glöm inte juristen")
     assert pitfall.live and pitfall.kind == "pitfall" and pitfall.country == "SE"
     assert pitfall.meeting_link.meeting.pk == past_meeting.pk
     assert "Höstträffen" in pitfall.context
     assert [topic.slug for topic in pitfall.topics.all()] == ["ai-in-casework"]
-    assert planning.publish_meeting_lessons(past_meeting) == []
+    assert publish_meeting_lessons(past_meeting) == []
     assert LessonLearnedPage.objects.count() == 2
 
 
@@ -79,7 +79,7 @@ def test_coordinator_publishes_lessons_from_the_admin_and_the_meeting_links_them
 
 def test_meeting_page_hides_linked_lessons_that_are_not_public(client, home_page, past_meeting):
     LessonIndexPageFactory(parent=home_page)
-    planning.publish_meeting_lessons(past_meeting)
+    publish_meeting_lessons(past_meeting)
     lesson = LessonLearnedPage.objects.get(title="Börja med en pilot")
     PageViewRestriction.objects.create(page=lesson, restriction_type="login")
     assert f'href="{lesson.url}"' not in client.get(past_meeting.url).content.decode()

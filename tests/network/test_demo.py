@@ -1,7 +1,9 @@
 import pytest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cases import demo as cases_demo
+from cases.models import LessonIndexPage
 from network import demo
 from network.models import (
     MeetingLesson,
@@ -48,7 +50,12 @@ def test_network_demo_is_idempotent_and_complete():
     assert first[4] >= 3 and first[5] >= 5  # lesson pages from meetings, shared cases
 
 
-def test_load_demo_loads_the_networks_after_the_cases():
-    """Meeting lessons become lesson pages, so the cases' demo must be there first."""
-    loaders = DEMO_LOADERS
-    assert loaders.index("network.demo.load") > loaders.index("cases.demo.load")
+def test_load_demo_publishes_meeting_lessons_in_the_lesson_library():
+    """Meeting lessons become lesson pages, which needs the cases' lesson index: loading the
+    demo in ``load_demo``'s order publishes them there."""
+    for dotted_path in DEMO_LOADERS[: DEMO_LOADERS.index("network.demo.load") + 1]:
+        import_string(dotted_path)()
+    links = MeetingLesson.objects.select_related("lesson")
+    assert links.exists()
+    lesson_index = LessonIndexPage.objects.get()
+    assert all(link.lesson.live and link.lesson.is_child_of(lesson_index) for link in links)

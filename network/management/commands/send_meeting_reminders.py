@@ -3,8 +3,9 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from network import notifications
 from network.models import Registration
+from network.notifications import RegistrationEmail
+from network.tasks import send_registration_email_task
 
 
 class Command(BaseCommand):
@@ -26,20 +27,18 @@ class Command(BaseCommand):
             meeting__live=True,
             meeting__start__gt=now,
             meeting__start__lte=now + timedelta(hours=hours),
-        ).select_related("meeting", "user")
-        sent = 0
-        for registration in due:
-            # Claim the reminder before sending: of two overlapping runs, only one sends.
+        ).values_list("pk", flat=True)
+        queued = 0
+        for registration_id in due:
+            # Claim the reminder before enqueuing it: of two overlapping runs, only one does.
+            # A reminder whose task fails is sent by running that task again
+            # (`retry_mail_tasks`), not by this command.
             claimed = Registration.objects.filter(
-                pk=registration.pk, reminder_sent_at__isnull=True
+                pk=registration_id, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=timezone.now())
-            if not claimed:
-                continue
-            try:
-                notifications.send_reminder(registration)
-            except Exception:
-                # Release the claim so that the next run tries again.
-                Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=None)
-                raise
-            sent += 1
-        self.stdout.write(f"Sent {sent} reminder(s).")
+            if claimed:
+                send_registration_email_task.enqueue(
+                    registration_id, RegistrationEmail.REMINDER.value
+                )
+                queued += 1
+        self.stdout.write(f"Queued {queued} reminder(s).")

@@ -1,4 +1,5 @@
-"""Plain text to the rich text HTML that Wagtail stores."""
+"""Plain text, as members type it and documents give it, made into what case pages store:
+rich text paragraphs and a short summary."""
 
 import re
 

@@ -1,8 +1,7 @@
-"""Case studies and lessons learned: what agencies tried, and what they would do again or not."""
+"""Case studies: what agencies tried, what came of it, and the lessons within."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import translation
@@ -23,9 +22,8 @@ from wagtail.search import index
 from portal.blocks import RICH_TEXT_FEATURES, BodyBlock
 from portal.language import detect_language
 from portal.models import ContentLanguage, Country, is_member
-from search.documents import DocumentKind, SearchDocument, Section
-
-from .filtering import CaseFilter, LessonFilter
+from search.documents import DocumentKind, SearchDocument, Section, page_search_document
+from search.visibility import visible_page_ids
 
 SUMMARY_MAX_LENGTH = 500
 
@@ -33,33 +31,6 @@ SUMMARY_MAX_LENGTH = 500
 class LessonKind(models.TextChoices):
     SUCCESS = "success", _("Success")
     PITFALL = "pitfall", _("Pitfall")
-
-
-class CaseIndexPage(Page):
-    """The case library: every published case below it, filterable and paginated."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = ["cases.CaseStudyPage"]
-
-    cases_per_page = 12
-
-    class Meta:
-        verbose_name = _("case index page")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        case_filter = CaseFilter(self.cases(), request.GET)
-        paginator = Paginator(case_filter.results(), self.cases_per_page)
-        context["case_filter"] = case_filter
-        context["cases"] = paginator.get_page(request.GET.get("page"))
-        return context
-
-    def cases(self):
-        """Published, public case studies below this index."""
-        return CaseStudyPage.objects.live().public().descendant_of(self)
 
 
 class CaseStudyPage(Page):
@@ -216,21 +187,11 @@ class CaseStudyPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show_contacts"] = is_member(request.user)
+        links = list(self.related_case_links.select_related("related_case"))
+        visible = visible_page_ids([link.related_case_id for link in links], request=request)
         context["related_cases"] = [
-            link.related_case
-            for link in self.related_case_links.select_related("related_case")
-            if link.related_case.live
+            link.related_case for link in links if link.related_case_id in visible
         ]
-        # Extension point: the network app relates networks to cases ("network_links" on the
-        # case); cases do not import it. Only networks this visitor may see are named.
-        network_links = getattr(self, "network_links", None)
-        if network_links is not None:
-            context["shared_in_networks"] = (
-                Page.objects.live()
-                .public()
-                .filter(pk__in=network_links.values("network"))
-                .order_by("title")
-            )
         return context
 
     def search_document(self) -> SearchDocument:
@@ -249,16 +210,14 @@ class CaseStudyPage(Page):
                 Section(lesson.text, heading=str(lesson.get_kind_display()), standalone=True)
                 for lesson in self.lessons.all()
             ]
-        return SearchDocument(
-            kind=DocumentKind.CASE,
-            title=self.title,
-            language=self.language,
-            sections=[section for section in sections if section.text.strip()],
+        return page_search_document(
+            self,
+            DocumentKind.CASE,
+            sections=sections,
             summary=self.summary,
-            country=[self.country] if self.country else [],
-            topics=[topic.slug for topic in self.topics.all()],
-            organisations=[organisation.slug for organisation in self.organisations.all()],
-            date=self.start_date or _date_of(self.first_published_at),
+            countries=[self.country],
+            organisations=self.organisations.all(),
+            date=self.start_date,
         )
 
     @property
@@ -340,117 +299,3 @@ class CaseAttachment(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-
-class LessonIndexPage(Page):
-    """Every lesson learned in one place: standalone lessons and those within cases."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = ["cases.LessonLearnedPage"]
-
-    lessons_per_page = 20
-
-    class Meta:
-        verbose_name = _("lesson index page")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        lesson_filter = LessonFilter(
-            standalone=LessonLearnedPage.objects.live().public().descendant_of(self),
-            within_cases=CaseLesson.objects.filter(page__in=CaseStudyPage.objects.live().public()),
-            params=request.GET,
-            request=request,
-        )
-        paginator = Paginator(lesson_filter.results(), self.lessons_per_page)
-        context["lesson_filter"] = lesson_filter
-        context["lessons"] = paginator.get_page(request.GET.get("page"))
-        return context
-
-
-class LessonLearnedPage(Page):
-    """A lesson that stands on its own, e.g. written from a network meeting's minutes."""
-
-    lesson = models.TextField(_("lesson"), help_text=_("The lesson itself, short and concrete."))
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=LessonKind.choices, default=LessonKind.SUCCESS
-    )
-    context = RichTextField(
-        _("context"),
-        blank=True,
-        features=RICH_TEXT_FEATURES,
-        help_text=_("Background: where the lesson comes from and when it applies."),
-    )
-    language = models.CharField(
-        _("language"),
-        max_length=2,
-        choices=ContentLanguage.choices,
-        blank=True,
-        help_text=_("Detected on save when left empty."),
-    )
-    organisations = ParentalManyToManyField(
-        "portal.Organisation",
-        blank=True,
-        related_name="lessons_learned",
-        verbose_name=_("organisations"),
-    )
-    topics = ParentalManyToManyField(
-        "portal.Topic", blank=True, related_name="lessons_learned", verbose_name=_("topics")
-    )
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
-
-    content_panels = Page.content_panels + [
-        FieldPanel("lesson"),
-        FieldPanel("kind"),
-        FieldPanel("context"),
-        MultiFieldPanel(
-            [
-                FieldPanel("organisations", widget=forms.CheckboxSelectMultiple),
-                FieldRowPanel([FieldPanel("country"), FieldPanel("language")]),
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Who and what"),
-        ),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("lesson"),
-        index.SearchField("context"),
-        index.FilterField("kind"),
-        index.FilterField("language"),
-        index.FilterField("country"),
-    ]
-    parent_page_types = ["cases.LessonIndexPage"]
-    subpage_types: list[str] = []
-
-    class Meta:
-        verbose_name = _("lesson learned")
-        verbose_name_plural = _("lessons learned")
-
-    def save(self, *args, **kwargs):
-        if not self.language:
-            self.language = detect_language(" ".join([self.title, self.lesson, self.context]))
-        return super().save(*args, **kwargs)
-
-    def search_document(self) -> SearchDocument:
-        with translation.override(self.language or None):
-            sections = [
-                Section(self.lesson, heading=str(self.get_kind_display()), standalone=True),
-                Section(self.context, heading=str(_("context"))),
-            ]
-        return SearchDocument(
-            kind=DocumentKind.LESSON,
-            title=self.title,
-            language=self.language,
-            sections=[section for section in sections if section.text.strip()],
-            summary=self.lesson,
-            country=[self.country] if self.country else [],
-            topics=[topic.slug for topic in self.topics.all()],
-            organisations=[organisation.slug for organisation in self.organisations.all()],
-            date=_date_of(self.first_published_at),
-        )
-
-
-def _date_of(moment):
-    return moment.date() if moment else None

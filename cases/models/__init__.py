@@ -1,0 +1,26 @@
+"""Case studies and lessons learned: what agencies tried, and what they would do again or not."""
+
+from .case_pages import (
+    SUMMARY_MAX_LENGTH,
+    CaseAttachment,
+    CaseContact,
+    CaseLesson,
+    CaseRelatedCase,
+    CaseStudyPage,
+    LessonKind,
+)
+from .index_pages import CaseIndexPage, LessonIndexPage
+from .lesson_pages import LessonLearnedPage
+
+__all__ = [
+    "SUMMARY_MAX_LENGTH",
+    "CaseAttachment",
+    "CaseContact",
+    "CaseIndexPage",
+    "CaseLesson",
+    "CaseRelatedCase",
+    "CaseStudyPage",
+    "LessonIndexPage",
+    "LessonKind",
+    "LessonLearnedPage",
+]

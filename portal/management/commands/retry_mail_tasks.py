@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+# Every task that sends mail. Each sends through portal.mail.send_once, so running one again
+# sends only the messages that did not go out the first time.
+MAIL_TASKS = [
+    "cases.tasks.notify_moderators_task",
+    "network.tasks.message_participants_task",
+    "network.tasks.send_registration_email_task",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Enqueue failed mail tasks again with the same arguments (django-tasks does not "
+        "retry). Safe to run at any time: no message is ever sent twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List the failed mail tasks, enqueue none."
+        )
+
+    def handle(self, *args, dry_run, **options):
+        failed = DBTaskResult.objects.failed().filter(task_path__in=MAIL_TASKS)
+        retried = 0
+        for result in failed.order_by("enqueued_at"):
+            arguments = result.args_kwargs
+            self.stdout.write(f"{result.task_path}{tuple(arguments['args'])}")
+            if dry_run:
+                continue
+            with transaction.atomic():
+                result.task.enqueue(*arguments["args"], **arguments["kwargs"])
+                # The new run has a result of its own; the failure would only be retried again.
+                result.delete()
+            retried += 1
+        self.stdout.write(f"Enqueued {retried} failed mail task(s) again.")
