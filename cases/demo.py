@@ -1,8 +1,9 @@
 """Demo content for cases: the case library, the lesson index and their pages.
 
-Idempotent: pages are found by slug and updated in place, and a new revision is published
-only when an entry of ``demo_data`` has changed, so running ``load_demo`` again neither
-duplicates pages nor re-publishes (and re-indexes) what is already there.
+The content itself is data, in ``demo_content/`` (read by ``demo_data``): edit a file there
+and run ``load_demo`` again. Idempotent: pages are found by slug and updated in place, and a
+new revision is published only when an entry has changed, so running ``load_demo`` again
+neither duplicates pages nor re-publishes (and re-indexes) what is already there.
 """
 
 import hashlib
@@ -13,9 +14,10 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from portal.demo_loader import child_page, upsert_page
 from portal.models import HomePage, HomePageFeaturedPage, Organisation, Topic
 
-from .demo_data import CASES, LESSONS
+from .demo_data import CASE_INDEX, CASES, LESSON_INDEX, LESSONS
 from .lessons import create_lesson
 from .models import (
     CaseContact,
@@ -26,21 +28,8 @@ from .models import (
     LessonIndexPage,
     LessonLearnedPage,
 )
-from .text import paragraphs_html
+from .plain_text import paragraphs_html
 
-CASE_INDEX = {
-    "slug": "cases",
-    "title": "Fallstudier",
-    "intro": (
-        "Vad andra myndigheter har prövat – och vad de lärde sig. Filtrera på ämne, land, "
-        "organisation, språk, status och år."
-    ),
-}
-LESSON_INDEX = {
-    "slug": "lessons",
-    "title": "Lärdomar",
-    "intro": "Korta, konkreta lärdomar: vad som fungerade och vad man skulle göra annorlunda.",
-}
 FEATURED_CASE_COUNT = 3
 _DEMO_SOURCE = "demo:"  # source_path prefix of demo cases; source_fingerprint holds their hash
 
@@ -67,27 +56,25 @@ def load() -> None:
 
 
 def _index_page(home: HomePage, model, spec: dict) -> Page:
-    page = model.objects.child_of(home).filter(slug=spec["slug"]).first()
-    if page is None:
-        page = model(title=spec["title"], slug=spec["slug"], intro=spec["intro"])
-        home.add_child(instance=page)
-        page.save_revision().publish()
-    return page
+    return upsert_page(
+        home, model, spec["slug"], update=False, title=spec["title"], intro=spec["intro"]
+    )
 
 
 def _case_page(index: CaseIndexPage, entry: dict) -> CaseStudyPage:
-    page = CaseStudyPage.objects.child_of(index).filter(slug=entry["slug"]).first()
-    if page is None:
-        page = CaseStudyPage(
-            slug=entry["slug"],
-            title=entry["title"],
-            summary=entry["summary"],
-            language=entry["language"],
-            country=entry["country"],
-            live=False,
-        )
-        index.add_child(instance=page)
-    return page
+    """The case's page, made as a draft stub when new: ``_load_case`` fills and publishes it."""
+    return upsert_page(
+        index,
+        CaseStudyPage,
+        entry["slug"],
+        update=False,
+        publish=False,
+        title=entry["title"],
+        summary=entry["summary"],
+        language=entry["language"],
+        country=entry["country"],
+        live=False,
+    )
 
 
 def _load_case(
@@ -143,7 +130,7 @@ def _results(entry: dict) -> list:
 def _load_lesson(index: LessonIndexPage, entry: dict, organisations, topics) -> None:
     page_organisations = [_lookup(organisations, slug, entry) for slug in entry["organisations"]]
     page_topics = [_lookup(topics, slug, entry) for slug in entry["topics"]]
-    page = LessonLearnedPage.objects.child_of(index).filter(slug=entry["slug"]).first()
+    page = child_page(index, LessonLearnedPage, entry["slug"])
     if page is None:
         create_lesson(
             index,
