@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page, PageViewRestriction
 
 from search import encoders, indexing
+from search.documents import Section
 from search.models import Chunk, IndexState, PageSearchMeta
 from search.query import search
 from search.text import document_passages
@@ -48,13 +49,35 @@ def test_deleting_a_page_removes_its_chunks_and_results(
     assert page.pk not in _semantic_ids("nyckeltal för it-kostnader")
 
 
-def test_moving_a_page_reindexes_it_with_its_new_url(make_page, django_capture_on_commit_callbacks):
-    section = make_page("Avdelning", "Sidor om styrning.")
-    page = make_page("Nyckeltal för IT-kostnader", TEXT_SV)
+def test_moving_a_page_reindexes_it_where_it_now_lives(
+    make_page, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A page whose document depends on its place (a meeting names its network) is indexed
+    anew when moved: its new parent's words find it, its old parent's no longer do."""
+    from portal.models import StandardPage
+
+    document = StandardPage.search_document
+
+    def with_parent_title(self):
+        own = document(self)
+        return own.__class__(
+            **{
+                **own.__dict__,
+                "sections": [*own.sections, Section(text=f"Del av {self.get_parent().title}.")],
+            }
+        )
+
+    monkeypatch.setattr(StandardPage, "search_document", with_parent_title)
+    before = make_page("Ekonomiavdelningen", "Sidor om styrning.")
+    after = make_page("Digitaliseringsrådet", "Sidor om digitalisering.")
+    page = make_page("Nyckeltal för IT-kostnader", TEXT_SV, parent=before)
     with django_capture_on_commit_callbacks(execute=True):
-        Page.objects.get(pk=page.pk).move(Page.objects.get(pk=section.pk), pos="last-child")
-    hit = next(h for h in search("nyckeltal", log=False).hits if h.page_id == page.pk)
-    assert hit.url.startswith(Page.objects.get(pk=section.pk).url)
+        Page.objects.get(pk=page.pk).move(Page.objects.get(pk=after.pk), pos="last-child")
+    found = {h.page_id: h for h in search("digitaliseringsrådet", mode="keyword", log=False).hits}
+    assert page.pk in found
+    assert found[page.pk].url.startswith(Page.objects.get(pk=after.pk).url)
+    old = [h.page_id for h in search("ekonomiavdelningen", mode="keyword", log=False).hits]
+    assert page.pk not in old
 
 
 def test_privacy_change_reaches_descendants_and_hides_them_from_anonymous_users(
