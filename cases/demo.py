@@ -187,5 +187,5 @@ def _lookup(objects: dict, slug: str, entry: dict):
         return objects[slug]
     except KeyError:
         raise ValueError(
-            f"Demo entry {entry['slug']!r} names {slug!r}, which portal/demo.py does not define."
+            f"Demo entry {entry['slug']!r} names {slug!r}, which portal/demo_content/ does not define."
         ) from None

@@ -1,14 +1,21 @@
 """Demo content for the portal base: the site and home page, organisations, topics and users.
 
+The content itself is data, in ``demo_content/``: ``home.yaml``, ``organisations.yaml``,
+``topics.yaml`` and ``users.yaml``; ``demo_content/README.md`` describes the fields. Edit a
+file and run ``load_demo`` again.
+
 Idempotent: every object is looked up by a natural key and updated in place, so running
 `manage.py load_demo` again changes nothing and creates no duplicates.
 """
+
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from .demo_loader import DemoContentError, check_fields, read_yaml
 from .models import (
     COORDINATORS_GROUP,
     MEMBERS_GROUP,
@@ -19,275 +26,81 @@ from .models import (
     Topic,
 )
 
-DEMO_PASSWORD = "erfa-demo"  # noqa: S105 - demo accounts only; printed in the README
+CONTENT = Path(__file__).with_name("demo_content")
 
-ORGANISATIONS = [
-    # (slug, name, short name, country, kind, website)
-    ("skatteverket", "Skatteverket", "SKV", "SE", "agency", "https://www.skatteverket.se"),
-    (
-        "forsakringskassan",
-        "Försäkringskassan",
-        "FK",
-        "SE",
-        "agency",
-        "https://www.forsakringskassan.se",
-    ),
-    (
-        "arbetsformedlingen",
-        "Arbetsförmedlingen",
-        "AF",
-        "SE",
-        "agency",
-        "https://arbetsformedlingen.se",
-    ),
-    ("digg", "Myndigheten för digital förvaltning", "Digg", "SE", "agency", "https://www.digg.se"),
-    ("esv", "Ekonomistyrningsverket", "ESV", "SE", "agency", "https://www.esv.se"),
-    ("statskontoret", "Statskontoret", "", "SE", "agency", "https://www.statskontoret.se"),
-    ("lantmateriet", "Lantmäteriet", "LM", "SE", "agency", "https://www.lantmateriet.se"),
-    ("bolagsverket", "Bolagsverket", "", "SE", "agency", "https://bolagsverket.se"),
-    (
-        "transportstyrelsen",
-        "Transportstyrelsen",
-        "TS",
-        "SE",
-        "agency",
-        "https://www.transportstyrelsen.se",
-    ),
-    (
-        "pensionsmyndigheten",
-        "Pensionsmyndigheten",
-        "PM",
-        "SE",
-        "agency",
-        "https://www.pensionsmyndigheten.se",
-    ),
-    ("goteborgs-stad", "Göteborgs Stad", "", "SE", "municipality", "https://goteborg.se"),
-    ("region-stockholm", "Region Stockholm", "", "SE", "region", "https://www.regionstockholm.se"),
-    ("digst", "Digitaliseringsstyrelsen", "Digst", "DK", "agency", "https://digst.dk"),
-    ("skattestyrelsen", "Skattestyrelsen", "", "DK", "agency", "https://skat.dk"),
-    ("udbetaling-danmark", "Udbetaling Danmark", "UDK", "DK", "agency", "https://www.borger.dk"),
-    (
-        "star",
-        "Styrelsen for Arbejdsmarked og Rekruttering",
-        "STAR",
-        "DK",
-        "agency",
-        "https://star.dk",
-    ),
-    (
-        "erhvervsstyrelsen",
-        "Erhvervsstyrelsen",
-        "ERST",
-        "DK",
-        "agency",
-        "https://erhvervsstyrelsen.dk",
-    ),
-    ("arbejdstilsynet", "Arbejdstilsynet", "AT", "DK", "agency", "https://at.dk"),
-    ("statens-it", "Statens It", "", "DK", "agency", "https://statens-it.dk"),
-    ("danmarks-statistik", "Danmarks Statistik", "DST", "DK", "agency", "https://www.dst.dk"),
-    ("kobenhavns-kommune", "Københavns Kommune", "", "DK", "municipality", "https://www.kk.dk"),
-    ("aarhus-kommune", "Aarhus Kommune", "", "DK", "municipality", "https://aarhus.dk"),
-    ("region-midtjylland", "Region Midtjylland", "", "DK", "region", "https://www.rm.dk"),
-    ("finansministeriet", "Finansministeriet", "FM", "DK", "ministry", "https://fm.dk"),
-]
+# The fields of an entry in each file (required, optional); README.md here describes them.
+ORGANISATION_FIELDS = ("slug name country kind website", "short_name")
+TOPIC_FIELDS = ("slug sv da en", "")
+USER_FIELDS = ("username first_name last_name email organisation", "groups staff superuser")
 
-TOPICS = [
-    # (slug, Swedish, Danish, English)
-    (
-        "digitalisation-follow-up",
-        "Uppföljning av digitalisering",
-        "Opfølgning på digitalisering",
-        "Digitalisation follow-up",
-    ),
-    (
-        "it-cost-key-figures",
-        "IT-kostnader och nyckeltal",
-        "IT-omkostninger og nøgletal",
-        "IT cost key figures",
-    ),
-    ("maturity-measurement", "Mognadsmätning", "Modenhedsmåling", "Maturity measurement"),
-    (
-        "data-and-analytics",
-        "Datalabb och analys",
-        "Datalaboratorier og analyse",
-        "Data labs and analytics",
-    ),
-    (
-        "internal-governance",
-        "Intern styrning och kontroll",
-        "Intern styring og kontrol",
-        "Internal governance and control",
-    ),
-    (
-        "efficiency",
-        "Effektiviseringsprogram",
-        "Effektiviseringsprogrammer",
-        "Efficiency programmes",
-    ),
-    ("e-services", "E-tjänster", "Digitale selvbetjeningsløsninger", "E-services"),
-    ("ai-in-casework", "AI i handläggningen", "AI i sagsbehandlingen", "AI in casework"),
-    (
-        "supervision",
-        "Tillsyn och riskbaserat urval",
-        "Tilsyn og risikobaseret udvælgelse",
-        "Supervision and inspection targeting",
-    ),
-    ("open-data", "Öppna data", "Åbne data", "Open data"),
-    ("procurement", "Offentlig upphandling", "Offentlige indkøb og udbud", "Public procurement"),
-    (
-        "information-security",
-        "Informationssäkerhet",
-        "Informationssikkerhed",
-        "Information security",
-    ),
-    ("citizen-service", "Service till medborgare", "Borgerservice", "Citizen service"),
-]
-
-USERS = [
-    # (username, first, last, email, organisation slug, groups, staff, superuser)
-    ("admin", "Astrid", "Admin", "admin@erfa.example", "digg", [], True, True),
-    (
-        "moderator",
-        "Maja",
-        "Lindqvist",
-        "maja.lindqvist@esv.example",
-        "esv",
-        [MODERATORS_GROUP],
-        True,
-        False,
-    ),
-    (
-        "coordinator",
-        "Henrik",
-        "Sørensen",
-        "henrik.sorensen@digst.example",
-        "digst",
-        [MEMBERS_GROUP, COORDINATORS_GROUP],
-        True,
-        False,
-    ),
-    (
-        "samordnare",
-        "Karin",
-        "Holm",
-        "karin.holm@esv.example",
-        "esv",
-        [MEMBERS_GROUP, COORDINATORS_GROUP],
-        True,
-        False,
-    ),
-    (
-        "member",
-        "Erik",
-        "Johansson",
-        "erik.johansson@skatteverket.example",
-        "skatteverket",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-    (
-        "medlem",
-        "Mette",
-        "Kristensen",
-        "mette.kristensen@star.example",
-        "star",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-    (
-        "anna",
-        "Anna",
-        "Berg",
-        "anna.berg@forsakringskassan.example",
-        "forsakringskassan",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-    (
-        "lars",
-        "Lars",
-        "Nielsen",
-        "lars.nielsen@kk.example",
-        "kobenhavns-kommune",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-    (
-        "sofia",
-        "Sofia",
-        "Ek",
-        "sofia.ek@lantmateriet.example",
-        "lantmateriet",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-    (
-        "jens",
-        "Jens",
-        "Madsen",
-        "jens.madsen@skat.example",
-        "skattestyrelsen",
-        [MEMBERS_GROUP],
-        False,
-        False,
-    ),
-]
-
-HOME = {
-    "title": "Erfa",
-    "hero_title": "Lär av andra myndigheter – och dela det ni själva har lärt er",
-    "hero_text": (
-        "Erfa samlar erfarenheter från svenska och danska myndigheter: fallstudier, lärdomar, "
-        "nätverk och möten. Sök på svenska, danska eller engelska och hitta dem som redan har "
-        "prövat det ni funderar på."
-    ),
+# The groups a demo user may be in, by the name users.yaml gives them.
+GROUPS = {
+    "members": MEMBERS_GROUP,
+    "coordinators": COORDINATORS_GROUP,
+    "moderators": MODERATORS_GROUP,
 }
 
 
 @transaction.atomic
 def load() -> HomePage:
     """Create or update the portal's demo content and return the home page."""
-    home = _load_home_page()
-    for slug, name, short_name, country, kind, website in ORGANISATIONS:
+    home = _load_home_page(_read("home.yaml", "title hero_title hero_text"))
+    organisations = _read("organisations.yaml", "organisations")["organisations"]
+    for spec in _entries("organisations.yaml", organisations, ORGANISATION_FIELDS):
         Organisation.objects.update_or_create(
-            slug=slug,
+            slug=spec["slug"],
             defaults={
-                "name": name,
-                "short_name": short_name,
-                "country": country,
-                "kind": kind,
-                "website": website,
+                "name": spec["name"],
+                "short_name": spec.get("short_name", ""),
+                "country": spec["country"],
+                "kind": spec["kind"],
+                "website": spec["website"],
             },
         )
-    for slug, sv, da, en in TOPICS:
+    topics = _read("topics.yaml", "topics")["topics"]
+    for spec in _entries("topics.yaml", topics, TOPIC_FIELDS):
         Topic.objects.update_or_create(
-            slug=slug, defaults={"name_sv": sv, "name_da": da, "name_en": en}
+            slug=spec["slug"],
+            defaults={"name_sv": spec["sv"], "name_da": spec["da"], "name_en": spec["en"]},
         )
-    _load_users()
+    users = _read("users.yaml", "password users")
+    _load_users(_entries("users.yaml", users["users"], USER_FIELDS), users["password"])
     return home
 
 
-def _load_home_page() -> HomePage:
+def _read(name: str, required: str) -> dict:
+    """The fields of ``demo_content/<name>``, once it has those it must and no other."""
+    path = CONTENT / name
+    return check_fields(path, read_yaml(path), required)
+
+
+def _entries(name: str, entries, fields: tuple[str, str]) -> list[dict]:
+    """``entries``, a list read from ``demo_content/<name>``, once each has the fields it
+    must and no other (``fields``: the required and the optional ones)."""
+    if not isinstance(entries, list):
+        raise DemoContentError(f"{CONTENT / name}: expected a list of entries, found {entries!r}")
+    return [
+        check_fields(f"{CONTENT / name}, entry {number}", entry, *fields)
+        for number, entry in enumerate(entries, 1)
+    ]
+
+
+def _load_home_page(spec: dict) -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's placeholder page from its initial migration makes way for the home page.
         Page.objects.filter(depth=2, slug="home").delete()
         home = HomePage(
-            title=HOME["title"],
+            title=spec["title"],
             slug="home",
-            hero_title=HOME["hero_title"],
-            hero_text=HOME["hero_text"],
+            hero_title=spec["hero_title"],
+            hero_text=spec["hero_text"],
         )
         root.add_child(instance=home)
         home.save_revision().publish()
     else:
-        home.hero_title, home.hero_text = HOME["hero_title"], HOME["hero_text"]
+        home.hero_title, home.hero_text = spec["hero_title"], spec["hero_text"]
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -301,23 +114,30 @@ def _load_home_page() -> HomePage:
     return home
 
 
-def _load_users() -> None:
+def _load_users(specs: list[dict], password: str) -> None:
     user_model = get_user_model()
-    for username, first, last, email, org_slug, groups, staff, superuser in USERS:
+    for number, spec in enumerate(specs, 1):
+        unknown = [name for name in spec.get("groups", []) if name not in GROUPS]
+        if unknown:
+            raise DemoContentError(
+                f"{CONTENT / 'users.yaml'}, entry {number}: unknown groups: "
+                f"{', '.join(map(str, unknown))} (the groups are: {', '.join(GROUPS)})"
+            )
         user, created = user_model.objects.get_or_create(
-            username=username,
+            username=spec["username"],
             defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": email,
-                "is_staff": staff,
-                "is_superuser": superuser,
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+                "email": spec["email"],
+                "is_staff": spec.get("staff", False),
+                "is_superuser": spec.get("superuser", False),
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.set_password(password)
             user.save()
-        user.groups.add(*[Group.objects.get(name=name) for name in groups])
+        user.groups.add(*[Group.objects.get(name=GROUPS[name]) for name in spec.get("groups", [])])
         MemberProfile.objects.update_or_create(
-            user=user, defaults={"organisation": Organisation.objects.get(slug=org_slug)}
+            user=user,
+            defaults={"organisation": Organisation.objects.get(slug=spec["organisation"])},
         )
