@@ -206,7 +206,7 @@ def prepare_index() -> dict:
     """Move the generation on (as indexing does) and build the FAISS file before timing."""
     from django.db import transaction
 
-    from search import vectors
+    from search import vector_sync
     from search.indexing import _bump_generation
     from search.models import Chunk, IndexState
     from search.state import reset_caches
@@ -216,7 +216,7 @@ def prepare_index() -> dict:
         _bump_generation(state, None)
     reset_caches()
     with Stopwatch() as watch:
-        index = vectors.current_index(state.model_id, state.dimension, state.generation)
+        index = vector_sync.current_index(state.model_id, state.dimension, state.generation)
     return {
         "chunks": Chunk.objects.count(),
         "index_kind": index.kind.value,

@@ -24,7 +24,7 @@ from django.db import transaction
 from tqdm import tqdm
 from wagtail.models import Page
 
-from . import keyword_sync, vectors
+from . import keyword_sync, vector_sync, vectors
 from .documents import SearchDocument, indexable_page_models, search_document_of
 from .encoders import (
     Encoder,
@@ -247,7 +247,7 @@ def _store_passages(
             added_ids = [chunk.pk for chunk in created]
             added = np.frombuffer(b"".join(bytes(c.vector) for c in created), dtype=np.float32)
             transaction.on_commit(
-                lambda: vectors.apply_changes(
+                lambda: vector_sync.apply_changes(
                     state.model_id,
                     state.dimension,
                     generation,
@@ -275,11 +275,11 @@ def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> 
             if not removed_ids:
                 # The page's rows went with it (cascade): which vectors to drop is unknown,
                 # so the index is rebuilt from the remaining rows.
-                transaction.on_commit(lambda state=state: vectors.forget_loaded(state.model_id))
+                transaction.on_commit(lambda state=state: vector_sync.forget_loaded(state.model_id))
                 continue
             transaction.on_commit(
                 lambda state=state, generation=generation, removed_ids=removed_ids: (
-                    vectors.apply_changes(
+                    vector_sync.apply_changes(
                         state.model_id,
                         state.dimension,
                         generation,
@@ -363,7 +363,7 @@ def rebuild(
         generation = _bump_generation(state, None)
     index = vectors.VectorIndex.from_rows(model_id, state.dimension, generation)
     index.save()
-    vectors.forget_loaded(model_id)
+    vector_sync.forget_loaded(model_id)
     keyword_sync.refresh_saved_base(model_id, generation)
 
     if state.status == IndexState.Status.BUILDING:
@@ -409,6 +409,6 @@ def _switch_to(state: IndexState) -> str | None:
     index = vectors.VectorIndex.from_rows(state.model_id, state.dimension, state.generation)
     index.save()
     for model_id in old_ids:
-        vectors.forget_loaded(model_id)
+        vector_sync.forget_loaded(model_id)
         shutil.rmtree(vectors.index_directory(model_id), ignore_errors=True)
     return old_ids[0] if old_ids else None

@@ -30,7 +30,7 @@ from wagtail.models import Page
 from portal.language import detect_language
 from portal.models import Organisation
 
-from . import vectors
+from . import vector_sync
 from .conf import search_setting
 from .encoders import encoder_for_index
 from .facets import SearchFilters, count_facets
@@ -112,7 +112,7 @@ def semantic_side(
     query: str, query_vector: NDArray[np.float32], state: IndexState, k: int
 ) -> SemanticSide:
     """The best passage per page among the ``k`` nearest, and the relevance decision."""
-    index = vectors.current_index(state.model_id, state.dimension, state.generation)
+    index = vector_sync.current_index(state.model_id, state.dimension, state.generation)
     chunk_ids, scores = index.search(query_vector, k)
     chunks = {
         chunk_id: (page_id, language)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.dispatch import Signal
 
-from . import vectors
+from . import vector_sync
 from .conf import search_setting
 from .models import IndexState
 
@@ -56,7 +56,7 @@ def register_cache(reset: Callable[[], None]) -> Callable[[], None]:
 def reset_caches() -> None:
     """Forget every per-process cache of derived search data."""
     forget_state()
-    vectors.forget_loaded()
+    vector_sync.forget_loaded()
     for reset in _cache_resetters:
         reset()
 

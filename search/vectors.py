@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import tempfile
-import threading
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -60,6 +59,10 @@ class IndexMetadata:
     checksum: str
     index_file: str
     format: int = FORMAT_VERSION
+    # Vectors added after an HNSW graph was built live in an exact side index (see add()).
+    recent_file: str = ""
+    recent_checksum: str = ""
+    recent_count: int = 0
 
 
 def exact_limit() -> int:
@@ -105,6 +108,8 @@ class VectorIndex:
         self.kind = IndexKind(kind)
         self.generation = 0
         self._index = faiss.IndexIDMap2(self._new_inner_index())
+        self._recent = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+        self._sealed = False  # True once built: further vectors go to the side index
 
     def _new_inner_index(self) -> faiss.Index:
         if self.kind is IndexKind.HNSW:
@@ -115,7 +120,12 @@ class VectorIndex:
         return faiss.IndexFlatIP(self.dimension)
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)
+        return int(self._index.ntotal + self._recent.ntotal)
+
+    @property
+    def recent_count(self) -> int:
+        """Vectors added since the graph was built (searched exactly beside it)."""
+        return int(self._recent.ntotal)
 
     # Building ---------------------------------------------------------------------------
 
@@ -134,6 +144,7 @@ class VectorIndex:
         index = cls(model_id, dimension, kind or kind_for_size(len(ids)))
         index.add(ids, vectors)
         index.generation = generation
+        index._sealed = True
         return index
 
     @classmethod
@@ -147,7 +158,15 @@ class VectorIndex:
         vectors = _check_vectors(vectors, self.dimension)
         if len(ids) != len(vectors):
             raise ValueError(f"Got {len(ids)} ids for {len(vectors)} vectors.")
-        if len(ids):
+        if not len(ids):
+            return
+        # A vector added to a built HNSW graph can end up with a link or two among near
+        # duplicates and then never be reached (measured at 25k chunks: a published page
+        # was not found by its own text). Such vectors go to an exact side index instead,
+        # searched beside the graph, until the next rebuild folds them in.
+        if self.kind is IndexKind.HNSW and self._sealed:
+            self._recent.add_with_ids(vectors, ids)
+        else:
             self._index.add_with_ids(vectors, ids)
 
     def remove(self, ids: NDArray[np.int64] | list[int]) -> bool:
@@ -157,6 +176,8 @@ class VectorIndex:
         back to Chunk rows and ids without a row are dropped.
         """
         ids = _check_ids(ids)
+        if len(ids) and self._recent.ntotal:
+            self._recent.remove_ids(ids)
         if self.kind is not IndexKind.FLAT:
             return False
         if len(ids):
@@ -177,13 +198,21 @@ class VectorIndex:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         # One query needs no threads; they would fight the encoder's OpenMP runtime.
         faiss.omp_set_num_threads(1)
-        scores, ids = self._index.search(query, k)
+        scores, ids = self._index.search(query, min(k, max(int(self._index.ntotal), 1)))
+        if self._recent.ntotal:
+            more_scores, more_ids = self._recent.search(query, min(k, int(self._recent.ntotal)))
+            scores = np.hstack([scores, more_scores])
+            ids = np.hstack([ids, more_ids])
+            order = np.argsort(-scores[0], kind="stable")[:k]
+            scores, ids = scores[:, order], ids[:, order]
         found = ids[0] >= 0
         return ids[0][found].astype(np.int64), scores[0][found].astype(np.float32)
 
     def ids(self) -> NDArray[np.int64]:
         """The chunk ids the index holds (deleted chunks' ids too, until a rebuild)."""
-        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        return np.concatenate(
+            [faiss.vector_to_array(index.id_map) for index in (self._index, self._recent)]
+        ).astype(np.int64)
 
     # Persistence ------------------------------------------------------------------------
 
@@ -200,17 +229,27 @@ class VectorIndex:
         data = faiss.serialize_index(self._index).tobytes()
         index_file = f"index-{self.generation}-{os.urandom(4).hex()}.faiss"
         _write_atomically(directory / index_file, data)
+        recent = faiss.serialize_index(self._recent).tobytes() if self._recent.ntotal else b""
+        recent_file = f"index-{self.generation}-recent-{os.urandom(4).hex()}.faiss"
+        if recent:
+            _write_atomically(directory / recent_file, recent)
         metadata = IndexMetadata(
             model_id=self.model_id,
             dimension=self.dimension,
             generation=self.generation,
-            count=len(self),
+            count=int(self._index.ntotal),
             kind=self.kind.value,
             checksum=hashlib.sha256(data).hexdigest(),
             index_file=index_file,
+            recent_file=recent_file if recent else "",
+            recent_checksum=hashlib.sha256(recent).hexdigest() if recent else "",
+            recent_count=self.recent_count,
         )
         _write_atomically(directory / META_FILE, json.dumps(asdict(metadata)).encode("utf-8"))
-        _remove_old_files(directory, keep={index_file, current.index_file if current else ""})
+        kept = {index_file, metadata.recent_file}
+        if current:
+            kept |= {current.index_file, current.recent_file}
+        _remove_old_files(directory, keep=kept)
         return directory
 
     @classmethod
@@ -225,23 +264,31 @@ class VectorIndex:
                 f"The index in {directory} holds {metadata.model_id} ({metadata.dimension}"
                 f" dimensions), not {model_id} ({dimension} dimensions)."
             )
-        try:
-            data = (directory / metadata.index_file).read_bytes()
-        except OSError as error:
-            raise IndexFileError(f"Cannot read {metadata.index_file}: {error}") from error
-        if hashlib.sha256(data).hexdigest() != metadata.checksum:
-            raise IndexFileError(f"Checksum mismatch in {directory / metadata.index_file}.")
-        try:
-            faiss_index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
-        except RuntimeError as error:
-            raise IndexFileError(f"FAISS cannot read {metadata.index_file}: {error}") from error
+        faiss_index = _read_index(directory, metadata.index_file, metadata.checksum)
         if faiss_index.ntotal != metadata.count or faiss_index.d != dimension:
             raise IndexFileError(f"{metadata.index_file} does not match its metadata.")
-        index = cls.__new__(cls)
-        index.model_id, index.dimension = model_id, dimension
-        index.kind, index.generation = IndexKind(metadata.kind), metadata.generation
-        index._index = faiss_index
+        index = cls(model_id, dimension, IndexKind(metadata.kind))
+        index.generation = metadata.generation
+        index._index, index._sealed = faiss_index, True
+        if metadata.recent_file:
+            recent = _read_index(directory, metadata.recent_file, metadata.recent_checksum)
+            if recent.ntotal != metadata.recent_count or recent.d != dimension:
+                raise IndexFileError(f"{metadata.recent_file} does not match its metadata.")
+            index._recent = recent
         return index
+
+
+def _read_index(directory: Path, name: str, checksum: str) -> faiss.Index:
+    try:
+        data = (directory / name).read_bytes()
+    except OSError as error:
+        raise IndexFileError(f"Cannot read {name}: {error}") from error
+    if hashlib.sha256(data).hexdigest() != checksum:
+        raise IndexFileError(f"Checksum mismatch in {directory / name}.")
+    try:
+        return faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+    except RuntimeError as error:
+        raise IndexFileError(f"FAISS cannot read {name}: {error}") from error
 
 
 def read_metadata(directory: Path) -> IndexMetadata | None:
@@ -290,120 +337,3 @@ def load_chunk_vectors(
         buffers.append(bytes(vector))
     vectors = np.frombuffer(b"".join(buffers), dtype=np.float32).reshape(-1, dimension)
     return np.asarray(ids, dtype=np.int64), np.ascontiguousarray(vectors)
-
-
-# The process's loaded indexes ---------------------------------------------------------
-
-_loaded: dict[str, VectorIndex] = {}
-_loaded_lock = threading.Lock()
-
-
-def current_index(model_id: str, dimension: int, generation: int) -> VectorIndex:
-    """This process's index of a model at the database's generation.
-
-    Kept in memory between queries; reloaded from disk when the generation moved, and
-    rebuilt from Chunk rows (then saved for the other processes) when the file is
-    missing, corrupt or behind.
-    """
-    with _loaded_lock:
-        index = _loaded.get(model_id)
-        if index is not None and index.generation == generation and index.dimension == dimension:
-            return index
-        behind = (
-            index is not None and index.dimension == dimension and index.generation < generation
-        )
-        if behind and _catch_up(index, generation):
-            return index
-        try:
-            index = VectorIndex.load(model_id, dimension)
-            if index.generation != generation:
-                raise IndexFileError(
-                    f"Index file at generation {index.generation}, database at {generation}."
-                )
-        except IndexFileError as error:
-            logger.info("Rebuilding the %s index from its chunks: %s", model_id, error)
-            index = VectorIndex.from_rows(model_id, dimension, generation)
-            _save_quietly(index)
-        _loaded[model_id] = index
-        return index
-
-
-def _catch_up(index: VectorIndex, generation: int) -> bool:
-    """Bring a loaded index to ``generation`` from the change log: the changed pages'
-    passages only, so a publish costs other processes milliseconds, not a reload. False
-    when the log cannot tell (a rebuild, or too far behind)."""
-    # Imported here, like Chunk below: this module is also used without Django's apps.
-    from .changes import changes_since
-    from .models import Chunk
-
-    delta = changes_since(index.model_id, index.generation, generation)
-    if delta is None:
-        return False
-    index.remove(delta.removed_chunk_ids)
-    rows = list(
-        Chunk.objects.filter(model_id=index.model_id, page_id__in=delta.pages)
-        .order_by("id")
-        .values_list("id", "vector")
-    )
-    if rows:
-        ids = np.asarray([chunk_id for chunk_id, _ in rows], dtype=np.int64)
-        fresh = ~np.isin(ids, index.ids())
-        vectors = np.frombuffer(b"".join(bytes(v) for _, v in rows), dtype=np.float32)
-        vectors = vectors.reshape(-1, index.dimension)
-        index.add(ids[fresh], np.ascontiguousarray(vectors[fresh]))
-    index.generation = generation
-    return True
-
-
-def apply_changes(
-    model_id: str,
-    dimension: int,
-    generation: int,
-    removed_ids: list[int],
-    added_ids: list[int],
-    added_vectors: NDArray[np.float32],
-) -> VectorIndex:
-    """Bring the index to ``generation`` after one page's chunks changed, and save it.
-
-    Applies the change to the index of the previous generation where one is at hand;
-    otherwise (or when the size crosses the exact/approximate threshold, or too many
-    stale vectors piled up in an HNSW index) rebuilds from Chunk rows.
-    """
-    with _loaded_lock:
-        index = _loaded.get(model_id)
-        if index is None or index.generation != generation - 1:
-            try:
-                index = VectorIndex.load(model_id, dimension)
-            except IndexFileError:
-                index = None
-        if index is not None and index.generation == generation - 1:
-            index.remove(removed_ids)
-            index.add(added_ids, added_vectors)
-            index.generation = generation
-            from .models import Chunk
-
-            rows = Chunk.objects.filter(model_id=model_id).count()
-            if kind_for_size(rows) is not index.kind or len(index) > rows * 1.2 + 100:
-                index = None
-        if index is None:
-            index = VectorIndex.from_rows(model_id, dimension, generation)
-        _save_quietly(index)
-        _loaded[model_id] = index
-        return index
-
-
-def forget_loaded(model_id: str | None = None) -> None:
-    """Drop this process's in-memory index (all of them without a model id)."""
-    with _loaded_lock:
-        if model_id is None:
-            _loaded.clear()
-        else:
-            _loaded.pop(model_id, None)
-
-
-def _save_quietly(index: VectorIndex) -> None:
-    # A read-only or full disk must not break search: the index is still served from memory.
-    try:
-        index.save()
-    except OSError as error:
-        logger.warning("Could not save the %s index: %s", index.model_id, error)

@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from search import vectors
+from search import vector_sync, vectors
 from search.models import Chunk, IndexState
 from search.vectors import IndexFileError, IndexKind, VectorIndex, index_directory
 
@@ -43,6 +43,30 @@ def test_approximate_index_is_chosen_above_the_threshold(settings):
     assert index.kind is IndexKind.HNSW
     assert index.search(data[42], k=1)[0][0] == 42
     assert not index.remove([42])  # HNSW keeps removed vectors; query time drops them
+
+
+def test_a_vector_added_to_a_built_graph_is_found_and_survives_a_reload(settings, tmp_path):
+    """Near duplicates leave a vector added to an HNSW graph almost unlinked (a published
+    page went unfound at 25k chunks): additions are searched exactly beside the graph,
+    saved with it, and folded in by the next rebuild."""
+    settings.ERFA_INDEX_DIR = tmp_path
+    settings.ERFA_SEARCH = {**settings.ERFA_SEARCH, "EXACT_LIMIT": 100}
+    centre = _unit_vectors(1, seed=3)
+    rng = np.random.default_rng(4)
+    duplicates = centre + 0.001 * rng.standard_normal((400, DIMENSION)).astype(np.float32)
+    duplicates /= np.linalg.norm(duplicates, axis=1, keepdims=True)
+    index = VectorIndex.build(MODEL, DIMENSION, np.arange(400), duplicates, generation=1)
+    assert index.kind is IndexKind.HNSW
+    added = _unit_vectors(1, seed=9)
+    index.add([9999], added)
+    assert index.recent_count == 1 and len(index) == 401
+    assert index.search(added[0], k=3)[0][0] == 9999
+    index.save()
+    loaded = VectorIndex.load(MODEL, DIMENSION)
+    assert loaded.recent_count == 1 and loaded.search(added[0], k=3)[0][0] == 9999
+    assert 9999 in loaded.ids()
+    loaded.remove([9999])
+    assert 9999 not in loaded.search(added[0], k=3)[0]
 
 
 def test_saved_index_loads_back_with_its_metadata():
@@ -120,7 +144,7 @@ def test_corrupt_index_is_detected_and_rebuilt_from_rows_without_the_encoder(
     monkeypatch.setattr("search.encoders.get_encoder", no_encoder)
     with pytest.raises(IndexFileError, match="Checksum"):
         VectorIndex.load(MODEL, DIMENSION)
-    index = vectors.current_index(MODEL, DIMENSION, state.generation)
+    index = vector_sync.current_index(MODEL, DIMENSION, state.generation)
     assert len(index) == 5
     first = Chunk.objects.get(ordinal=0)
     assert index.search(data[0], k=1)[0][0] == first.pk
@@ -131,7 +155,7 @@ def test_corrupt_index_is_detected_and_rebuilt_from_rows_without_the_encoder(
 def test_another_process_reloads_when_the_generation_moves(home_page):
     """A worker holding generation 3 picks up generation 4 written by another worker."""
     state, data = _store_chunks(home_page, 3)
-    worker = vectors.current_index(MODEL, DIMENSION, state.generation)
+    worker = vector_sync.current_index(MODEL, DIMENSION, state.generation)
     assert len(worker) == 3
 
     # Another process adds a chunk, bumps the generation and writes the file.
@@ -147,10 +171,10 @@ def test_another_process_reloads_when_the_generation_moves(home_page):
     )
     writer = VectorIndex.from_rows(MODEL, DIMENSION, state.generation + 1)
     writer.save()
-    assert vectors.current_index(MODEL, DIMENSION, state.generation) is worker  # unchanged
-    vectors.forget_loaded()  # as if this were a separate process holding nothing newer
+    assert vector_sync.current_index(MODEL, DIMENSION, state.generation) is worker  # unchanged
+    vector_sync.forget_loaded()  # as if this were a separate process holding nothing newer
 
-    reloaded = vectors.current_index(MODEL, DIMENSION, state.generation + 1)
+    reloaded = vector_sync.current_index(MODEL, DIMENSION, state.generation + 1)
     assert reloaded.generation == state.generation + 1 and new.pk in set(
         reloaded.search(data[0], k=2)[0].tolist()
     )
@@ -161,5 +185,5 @@ def test_a_stale_file_is_rebuilt_from_rows(home_page):
     """The database moved on but the file did not (a writer died): rows win."""
     state, _ = _store_chunks(home_page, 4)
     VectorIndex.build(MODEL, DIMENSION, [], np.empty((0, DIMENSION), np.float32), 1).save()
-    index = vectors.current_index(MODEL, DIMENSION, state.generation)
+    index = vector_sync.current_index(MODEL, DIMENSION, state.generation)
     assert len(index) == 4 and index.generation == state.generation
