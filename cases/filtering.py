@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ContentLanguage, Country, Organisation, Topic
-from search.facets import parse_year
+from search.facets import count_values, parse_year
 
 
 @dataclass
@@ -229,16 +229,17 @@ class LessonFilter(_QueryState):
             topic.slug: topic.name
             for topic in sorted(Topic.objects.all(), key=lambda topic: topic.name)
         }
+        counts = count_values(
+            self._items,
+            {"kind": lambda item: [item.kind], "topic": lambda item: item.topics},
+            self.selection,
+        )
         facets = []
         for name, label, labels in (
             ("kind", _("Kind"), self.kind_labels),
             ("topic", _("Topic"), topic_labels),
         ):
-            counts: dict[str, int] = {}
-            for item in self._filtered(leave_out=name):
-                for value in [item.kind] if name == "kind" else item.topics:
-                    counts[value] = counts.get(value, 0) + 1
-            facets.append(Facet(name, label, self._options(name, counts, labels)))
+            facets.append(Facet(name, label, self._options(name, counts[name], labels)))
         return facets
 
     def _filtered(self, leave_out: str = "") -> list[LessonItem]:

@@ -147,31 +147,53 @@ class FacetValue:
     selected: bool
 
 
+def count_values(
+    items: Iterable, values_of: dict[str, Callable[[Any], Iterable]], selected: dict[str, Iterable]
+) -> dict[str, Counter]:
+    """Per facet, how many of ``items`` hold each value, counted over the items that pass
+    every *other* facet's selection: ticking another value shows what it would add.
+
+    The one counting rule for faceted lists: search results here, the lesson index in
+    cases/filtering.py (the case library counts the same way in SQL).
+    """
+    items = list(items)
+    wanted = {name: set(values) for name, values in selected.items() if values}
+    held = [{name: set(get(item)) for name, get in values_of.items()} for item in items]
+    counts: dict[str, Counter] = {}
+    for name in values_of:
+        counter: Counter = Counter()
+        for values in held:
+            if all(
+                not values[other].isdisjoint(chosen)
+                for other, chosen in wanted.items()
+                if other != name
+            ):
+                counter.update(values[name])
+        counts[name] = counter
+    return counts
+
+
 def count_facets(
     metas: Iterable[PageSearchMeta], filters: SearchFilters
 ) -> dict[str, list[FacetValue]]:
-    """Counts over ``metas``; each facet ignores its own filter, so a visitor sees how many
-    results ticking another value in it would add."""
-    metas = list(metas)
+    """Search's facet values with their counts over ``metas`` (see count_values)."""
     selected = filters.by_facet()
+    counts = count_values(metas, {f.name: f.values_of for f in FACETS}, selected)
     counted: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        counts: Counter = Counter()
-        for meta in metas:
-            if filters.accepts(meta, ignore=facet.name):
-                counts.update(set(facet.values_of(meta)))
+        counter = counts[facet.name]
         for value in selected[facet.name]:
-            counts.setdefault(value, 0)
+            counter.setdefault(value, 0)
         if facet.newest_first:
-            values = sorted(counts, reverse=True)
+            values = sorted(counter, reverse=True)
         else:
-            values = [value for value, _count in counts.most_common()]
+            values = [value for value, _count in counter.most_common()]
         labels = facet.labels()
         counted[facet.name] = [
             FacetValue(
                 value=value,
                 label=str(labels.get(value, value)),
-                count=counts[value],
+                count=counter[value],
                 selected=value in selected[facet.name],
             )
             for value in values
