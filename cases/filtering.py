@@ -46,8 +46,10 @@ class _QueryState:
 
     def __init__(self, params: QueryDict):
         self.params = params
+        # No stored value holds a NUL, and PostgreSQL refuses one in a query parameter
+        # (DataError, a 500): such a value selects nothing.
         self.selection = {
-            name: list(dict.fromkeys(value for value in params.getlist(name) if value))
+            name: list(dict.fromkeys(v for v in params.getlist(name) if v and "\x00" not in v))
             for name in self.facet_names
         }
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from portal.faults import fault_point
 from portal.language import detect_language
 from portal.models import Country
 
@@ -279,6 +280,7 @@ def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> 
     revision = page.save_revision(user=user, log_action=True)
     if publish:
         revision.publish(user=user)
+    fault_point("cases.import.file")  # written, not committed: a kill here loses only this file
     state = _("published") if publish else _("draft")
     if existing is None:
         message = _("“%(title)s” (%(state)s)") % {"title": page.title, "state": state}

@@ -9,12 +9,12 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
 from portal.mail import send_once
 from portal.models import MODERATORS_GROUP
+from portal.site_url import absolute_url
 
 from .models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
 from .plain_text import paragraphs_html
@@ -56,13 +56,20 @@ def submit_case(
     ]
     index.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
+    start_moderation(page, user)
+    return page
+
+
+def start_moderation(page, user) -> None:
+    """Send a draft page's latest revision to the moderation workflow that applies to it, as
+    every contribution goes: moderators find it in their queue, and it is published when they
+    approve it. ``user`` is who asked (may be None)."""
     workflow = page.get_workflow()
     if workflow is None:
         # Without a workflow nobody would be asked to look at it; say so loudly.
         logger.error("No moderation workflow applies to %s; it stays a draft.", page.url_path)
     else:
         workflow.start(page, user)
-    return page
 
 
 def notify_moderators(page: CaseStudyPage) -> int:
@@ -75,7 +82,7 @@ def notify_moderators(page: CaseStudyPage) -> int:
         .values_list("email", flat=True)
         .distinct()
     )
-    edit_url = get_admin_base_url() + reverse("wagtailadmin_pages:edit", args=[page.pk])
+    edit_url = absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     subject = _("New experience to review: %(title)s") % {"title": page.title}
     owner = page.owner.get_full_name() or page.owner.get_username()
     body = "\n\n".join(

@@ -4,11 +4,11 @@ disagree."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+
+from portal.csv_export import csv_text
 
 # Okabe–Ito: told apart by people with the common colour-vision deficiencies.
 PALETTE = [
@@ -53,11 +53,8 @@ class Chart:
         ]
 
     def to_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(self.header())
-        writer.writerows(self.rows)
-        return buffer.getvalue()
+        """The rows as CSV, through the site's one safe CSV writer."""
+        return csv_text(self.header(), self.rows)
 
     def to_json(self, filters: dict | None = None) -> dict:
         return {
@@ -71,6 +68,16 @@ class Chart:
 
 def _plain(value):
     return str(value) if isinstance(value, Promise) else value
+
+
+def plotly_text(value) -> str:
+    """``value`` as text Plotly shows as it is.
+
+    Plotly reads labels, legend names and hover text as HTML of its own (``<a href>``,
+    ``<b>``, ``<br>`` ...) and decodes entities: with ``&``, ``<`` and ``>`` written as
+    entities, whatever a visitor typed is shown, never interpreted.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def layout(**overrides) -> dict:
@@ -92,15 +99,16 @@ def layout(**overrides) -> dict:
 def bar_figure(chart: Chart, *, stacked: bool = False, horizontal: bool = False) -> dict:
     """Bars with one trace per value column; two label columns make a grouped axis."""
     if chart.label_columns == 1:
-        categories = [str(row[0]) for row in chart.rows]
+        categories = [plotly_text(row[0]) for row in chart.rows]
     else:
         categories = [
-            [str(row[position]) for row in chart.rows] for position in range(chart.label_columns)
+            [plotly_text(row[position]) for row in chart.rows]
+            for position in range(chart.label_columns)
         ]
     traces = []
     for position, name in enumerate(chart.columns[chart.label_columns :], chart.label_columns):
         values = [row[position] for row in chart.rows]
-        trace = {"type": "bar", "name": str(name)}
+        trace = {"type": "bar", "name": plotly_text(name)}
         if horizontal:
             trace.update(y=categories, x=values, orientation="h")
         else:

@@ -2,7 +2,10 @@
 
 Counts come from live, public pages only. Network participation is counted, never named:
 how many of an organisation's people are active members of a network, and how many
-meeting places they have taken, not who.
+meeting places they have taken, not who. Even a count can name someone (an organisation
+with one member on the platform), so these figures about people are shown to signed-in
+members only, and then only from ``privacy.min_group_size()`` up: a network with fewer of
+the organisation's members is not listed, and a smaller count is "fewer than N".
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseLesson, CaseStudyPage, LessonKind
 from network.models import MeetingPage, Membership, NetworkPage, Registration
-from portal.models import Organisation
+from portal.models import Organisation, is_member
 from search.visibility import public_pages
 
 from .charts import Chart, bar_figure
+from .privacy import shown_count
 
 
 @dataclass
@@ -35,12 +39,15 @@ class OrganisationProfile:
     statuses: list[tuple[str, int]] = field(default_factory=list)
     successes: int = 0
     pitfalls: int = 0
+    # Figures about people; see the module docstring. ``None``: fewer than the minimum.
+    people_shown: bool = False
     networks: list[NetworkParticipation] = field(default_factory=list)
-    registrations: int = 0
-    attended: int = 0
+    registrations: int | None = None
+    attended: int | None = None
 
 
-def compare(organisations: list[Organisation]) -> list[OrganisationProfile]:
+def compare(organisations: list[Organisation], *, user=None) -> list[OrganisationProfile]:
+    """The organisations' profiles as ``user`` may see them (anonymous when ``None``)."""
     profiles = {
         organisation.pk: OrganisationProfile(organisation) for organisation in organisations
     }
@@ -75,7 +82,8 @@ def compare(organisations: list[Organisation]) -> list[OrganisationProfile]:
             profile.successes += row["n"]
         else:
             profile.pitfalls += row["n"]
-    _add_network_participation(profiles)
+    if user is not None and is_member(user):
+        _add_network_participation(profiles)
     return [profiles[organisation.pk] for organisation in organisations]
 
 
@@ -91,9 +99,10 @@ def _add_network_participation(profiles: dict[int, OrganisationProfile]) -> None
         .order_by()
     )
     for row in memberships:
-        profiles[row["user__member_profile__organisation"]].networks.append(
-            NetworkParticipation(networks[row["network_id"]], row["n"])
-        )
+        if shown_count(row["n"]) is not None:
+            profiles[row["user__member_profile__organisation"]].networks.append(
+                NetworkParticipation(networks[row["network_id"]], row["n"])
+            )
     for profile in profiles.values():
         profile.networks.sort(key=lambda participation: participation.network.title)
     registrations = (
@@ -106,11 +115,17 @@ def _add_network_participation(profiles: dict[int, OrganisationProfile]) -> None
         .annotate(n=Count("pk"))
         .order_by()
     )
+    registered: Counter = Counter()
+    attended: Counter = Counter()
     for row in registrations:
-        profile = profiles[row["user__member_profile__organisation"]]
-        profile.registrations += row["n"]
+        organisation = row["user__member_profile__organisation"]
+        registered[organisation] += row["n"]
         if row["status"] == Registration.Status.ATTENDED:
-            profile.attended += row["n"]
+            attended[organisation] += row["n"]
+    for pk, profile in profiles.items():
+        profile.people_shown = True
+        profile.registrations = shown_count(registered[pk])
+        profile.attended = shown_count(attended[pk])
 
 
 def topics_chart(profiles: list[OrganisationProfile]) -> Chart:

@@ -2,7 +2,8 @@
 
 Only live, public pages count (``search.visibility.public_pages``): a draft, an unpublished page or one
 behind a view restriction is never in a figure, whoever looks. Search demand quotes what
-visitors typed, so it is shown to members only.
+visitors typed, so it is shown to members only, and a search only once at least
+``privacy.min_group_size()`` searches share it: one visitor's words are never quoted.
 """
 
 from __future__ import annotations
@@ -11,19 +12,19 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
-from django.db.models.functions import Lower
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseLesson, CaseStudyPage, LessonKind, LessonLearnedPage
 from network.models import MeetingPage, NetworkPage, Registration
 from portal.models import Country, Organisation, Topic
-from search.models import SearchQueryLog
+from search.query_log import query_counts
 from search.visibility import public_pages
 
 from .charts import Chart, bar_figure
 from .forms import DashboardFilters
+from .privacy import min_group_size
 
 TOP_QUERIES = 15
 # "Few results": a query that found this many pages or fewer found next to nothing.
@@ -249,21 +250,21 @@ def network_activity(filters: DashboardFilters) -> Chart:
     return chart
 
 
-def _filtered_queries(filters: DashboardFilters):
-    queries = SearchQueryLog.objects.all()
-    if filters.year_from:
-        queries = queries.filter(created__year__gte=filters.year_from)
-    if filters.year_to:
-        queries = queries.filter(created__year__lte=filters.year_to)
-    return queries.annotate(normalised=Lower("query")).values("normalised").order_by()
+def _filtered_queries(filters: DashboardFilters) -> list[dict]:
+    """Searches grouped case-insensitively, with how often and how well each was searched,
+    most searched first. The log and its daily totals are read together
+    (``search.query_log``), so pruning the log changes no figure.
+
+    Only searches shared by at least ``min_group_size()`` searches: a rarer one may be one
+    visitor's words (a name, a case number), and those are never quoted.
+    """
+    return query_counts(
+        year_from=filters.year_from, year_to=filters.year_to, min_searches=min_group_size()
+    )
 
 
 def top_queries(filters: DashboardFilters) -> Chart:
-    rows = (
-        _filtered_queries(filters)
-        .annotate(times=Count("pk"), most=Max("result_count"))
-        .order_by("-times", "normalised")[:TOP_QUERIES]
-    )
+    rows = _filtered_queries(filters)[:TOP_QUERIES]
     return _query_chart(
         key="top-queries",
         title=_("What people search for"),
@@ -273,25 +274,21 @@ def top_queries(filters: DashboardFilters) -> Chart:
 
 
 def unmet_queries(filters: DashboardFilters) -> Chart:
-    rows = (
-        _filtered_queries(filters)
-        .annotate(times=Count("pk"), most=Max("result_count"))
-        .filter(most__lte=FEW_RESULTS)
-        .order_by("-times", "normalised")[:TOP_QUERIES]
-    )
+    rows = [row for row in _filtered_queries(filters) if row["most"] <= FEW_RESULTS]
     return _query_chart(
         key="unmet-queries",
         title=_("Searches with no or few results"),
         description=_("What people look for that nobody has shared yet."),
-        rows=rows,
+        rows=rows[:TOP_QUERIES],
     )
 
 
 def _query_chart(*, key: str, title, description, rows) -> Chart:
+    rule = _("Only searches made at least %(count)d times are shown.") % {"count": min_group_size()}
     chart = Chart(
         key=key,
         title=title,
-        description=description,
+        description=f"{description} {rule}",
         columns=[_("Search"), _("Times searched"), _("Most results")],
         rows=[[row["normalised"], row["times"], row["most"]] for row in rows],
     )

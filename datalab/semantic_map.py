@@ -38,7 +38,7 @@ from search.page_vectors import (
 )
 from search.visibility import public_pages
 
-from .charts import Chart, layout
+from .charts import Chart, layout, plotly_text
 from .models import DatalabSnapshot
 
 # Bump when the payload's shape or the method changes: old snapshots become stale.
@@ -426,7 +426,7 @@ def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> di
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": group,
+                "name": plotly_text(group),
                 "x": [points[i]["x"] for i in members],
                 "y": [points[i]["y"] for i in members],
                 "customdata": [points[i]["url"] for i in members],

@@ -1,11 +1,15 @@
 """The data lab's pages. Every page works without JavaScript: charts are drawn over tables
 that hold the same data, and every filter is a plain GET parameter."""
 
+from collections import Counter
+
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from portal.csv_export import csv_response
 from portal.models import is_member
 
 from . import dashboard
@@ -13,11 +17,14 @@ from .charts import Chart
 from .comparison import compare, topics_chart
 from .expertise import rank_organisations
 from .forms import CompareForm, DashboardFilterForm, ExpertForm
+from .privacy import min_group_size
 from .semantic_map import ColourBy, map_chart, map_state, visible_cases
+from .staticfiles import PLOTLY_CSP
 
 EXPORT_FORMATS = ("csv", "json")
 
 
+@csp_update(PLOTLY_CSP)
 def overview(request):
     form = DashboardFilterForm(request.GET or None)
     filters = form.filters()
@@ -49,6 +56,7 @@ def chart_data(request, key: str):
     return _export(spec.build(filters), request.GET.get("format", "json"), filters.as_dict())
 
 
+@csp_update(PLOTLY_CSP)
 def semantic_map(request):
     try:
         colour_by = ColourBy(request.GET.get("colour", ColourBy.COUNTRY))
@@ -102,11 +110,12 @@ def experts(request):
     )
 
 
+@csp_update(PLOTLY_CSP)
 def compare_organisations(request):
     form = CompareForm(request.GET or None)
     profiles = chart = None
     if form.is_bound and form.is_valid():
-        profiles = compare(list(form.cleaned_data["org"]))
+        profiles = compare(list(form.cleaned_data["org"]), user=request.user)
         chart = topics_chart(profiles)
         if "format" in request.GET:
             organisations = [profile.organisation.slug for profile in profiles]
@@ -119,6 +128,8 @@ def compare_organisations(request):
         {
             "form": form,
             "profiles": profiles,
+            "people_shown": bool(profiles) and profiles[0].people_shown,
+            "min_group": min_group_size(),
             "chart": chart,
             "query_string": query.urlencode(),
         },
@@ -129,21 +140,23 @@ def _export(chart: Chart, export_format: str, filters: dict) -> HttpResponse:
     if export_format not in EXPORT_FORMATS:
         raise Http404
     if export_format == "csv":
-        response = HttpResponse(chart.to_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
-        return response
+        return csv_response(f"{chart.key}.csv", chart.header(), chart.rows)
     return JsonResponse(chart.to_json(filters), json_dumps_params={"ensure_ascii": False})
 
 
 def _themes(snapshot, visible_ids: set[int]) -> list[dict]:
-    """The themes with cases on the map, with their terms in every language."""
+    """The themes with cases on the map, with their terms in every language.
+
+    A theme's size counts its cases visible now, not those it had when the snapshot was
+    computed: a case made private or unpublished since is no longer counted.
+    """
     if snapshot is None:
         return []
-    shown = {
+    sizes = Counter(
         point["theme"] for point in snapshot.payload["points"] if point["page_id"] in visible_ids
-    }
+    )
     return [
-        {"number": theme["theme"] + 1, "terms": theme["terms"], "size": theme["size"]}
+        {"number": theme["theme"] + 1, "terms": theme["terms"], "size": sizes[theme["theme"]]}
         for theme in snapshot.payload["themes"]
-        if theme["theme"] in shown
+        if sizes[theme["theme"]]
     ]

@@ -6,15 +6,13 @@ app_name = "network_admin"
 urlpatterns = [
     path("", admin_views.meeting_list, name="meetings"),
     path("requests/", admin_views.membership_requests, name="membership_requests"),
-    path("meetings/<int:meeting_id>/", admin_views.attendees, name="attendees"),
+    path("meetings/<id:meeting_id>/", admin_views.attendees, name="attendees"),
+    path("meetings/<id:meeting_id>/attendees.csv", admin_views.attendees_csv, name="attendees_csv"),
+    path("meetings/<id:meeting_id>/message/", admin_views.message_participants, name="message"),
+    path("meetings/<id:meeting_id>/copy/", admin_views.copy_meeting, name="copy"),
+    path("meetings/<id:meeting_id>/lessons/", admin_views.publish_lessons, name="publish_lessons"),
     path(
-        "meetings/<int:meeting_id>/attendees.csv", admin_views.attendees_csv, name="attendees_csv"
-    ),
-    path("meetings/<int:meeting_id>/message/", admin_views.message_participants, name="message"),
-    path("meetings/<int:meeting_id>/copy/", admin_views.copy_meeting, name="copy"),
-    path("meetings/<int:meeting_id>/lessons/", admin_views.publish_lessons, name="publish_lessons"),
-    path(
-        "registrations/<int:registration_id>/attendance/",
+        "registrations/<id:registration_id>/attendance/",
         admin_views.set_attendance,
         name="set_attendance",
     ),

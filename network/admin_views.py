@@ -1,16 +1,16 @@
 """Coordinators' tools in the Wagtail admin: attendee lists, CSV export, messages, copies.
 
 Every view checks that the meeting belongs to a network the user coordinates: a
-coordinator of network A gets 403 for network B.
+coordinator of network A gets 403 for network B. Moderators manage every network's
+meetings, but who registered (names, e-mail addresses, dietary and accessibility notes)
+is for the network's own coordinators and superusers only (``is_run_by``).
 """
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,9 +20,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 
+from cases.submissions import submission_state
+from portal.csv_export import csv_response
+
 from . import meeting_copies, meeting_lessons, registrations, tasks
 from .forms import CopyMeetingForm, MessageForm
-from .models import MeetingPage, Membership, Registration, coordinated_networks
+from .models import (
+    MeetingPage,
+    Membership,
+    Registration,
+    coordinated_networks,
+    networks_run_by,
+)
 
 CSV_COLUMNS = [
     "name",
@@ -55,6 +64,14 @@ def _managed_meeting(request, meeting_id) -> MeetingPage:
     return meeting
 
 
+def _attendee_meeting(request, meeting_id) -> MeetingPage:
+    """A meeting whose attendees the user may see: its network's coordinators, superusers."""
+    meeting = get_object_or_404(MeetingPage, pk=meeting_id)
+    if not meeting.network.is_run_by(request.user):
+        raise PermissionDenied
+    return meeting
+
+
 def _render(request, template, title, context):
     return TemplateResponse(
         request,
@@ -78,6 +95,9 @@ def meeting_list(request):
         )
         .order_by("-start")
     )
+    attendee_paths = list(networks_run_by(request.user).values_list("path", flat=True))
+    for meeting in meetings:
+        meeting.attendees_visible = meeting.path.startswith(tuple(attendee_paths))
     now = timezone.now()
     return _render(
         request,
@@ -93,7 +113,7 @@ def meeting_list(request):
 
 @_forbidden_elsewhere
 def attendees(request, meeting_id):
-    meeting = _managed_meeting(request, meeting_id)
+    meeting = _attendee_meeting(request, meeting_id)
     registration_list = meeting.registrations.select_related(
         "user__member_profile__organisation"
     ).order_by("created_at", "pk")
@@ -104,7 +124,7 @@ def attendees(request, meeting_id):
         {
             "meeting": meeting,
             "counts": meeting.registrations.counts(),
-            "lesson_pages": meeting.lesson_pages.select_related("lesson"),
+            "lesson_pages": _lesson_pages(meeting),
             "unpublished_lessons": len(meeting.lessons) - meeting.lesson_pages.count(),
             "groups": [
                 (label, [r for r in registration_list if r.status == value])
@@ -116,46 +136,43 @@ def attendees(request, meeting_id):
 
 @_forbidden_elsewhere
 def attendees_csv(request, meeting_id):
-    meeting = _managed_meeting(request, meeting_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-attendees.csv"'
-    # A byte order mark so that spreadsheet programs read å, ä, ö and ø correctly.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    rows = meeting.registrations.select_related("user__member_profile__organisation")
-    for registration in rows.order_by("created_at", "pk"):
-        user = registration.user
-        profile = getattr(user, "member_profile", None)
-        writer.writerow(
-            _safe_cell(value)
-            for value in (
-                user.get_full_name() or user.get_username(),
-                user.email,
-                str(profile.organisation) if profile and profile.organisation else "",
-                registration.status,
-                timezone.localtime(registration.created_at, meeting.zone).isoformat(
-                    timespec="minutes"
-                ),
-                registration.dietary_needs,
-                registration.accessibility_needs,
-            )
-        )
-    return response
+    meeting = _attendee_meeting(request, meeting_id)
+    registration_list = meeting.registrations.select_related(
+        "user__member_profile__organisation"
+    ).order_by("created_at", "pk")
+    return csv_response(
+        f"{meeting.slug}-attendees.csv",
+        CSV_COLUMNS,
+        (_attendee_row(meeting, registration) for registration in registration_list),
+    )
 
 
-def _safe_cell(value: str) -> str:
-    # Spreadsheets run cells that start like a formula; participants write the notes.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+def _attendee_row(meeting: MeetingPage, registration: Registration) -> list[str]:
+    user = registration.user
+    profile = getattr(user, "member_profile", None)
+    return [
+        user.get_full_name() or user.get_username(),
+        user.email,
+        str(profile.organisation) if profile and profile.organisation else "",
+        registration.status,
+        timezone.localtime(registration.created_at, meeting.zone).isoformat(timespec="minutes"),
+        *_notes(registration),
+    ]
+
+
+def _notes(registration: Registration) -> tuple[str, str]:
+    """The notes on diet and accessibility, or a word that they were removed (retention)."""
+    if registration.notes_removed:
+        removed = _("(removed)")
+        return removed, removed
+    return registration.dietary_needs, registration.accessibility_needs
 
 
 @_forbidden_elsewhere
 @require_POST
 def set_attendance(request, registration_id):
     registration = get_object_or_404(Registration, pk=registration_id)
-    _managed_meeting(request, registration.meeting_id)
+    _attendee_meeting(request, registration.meeting_id)
     try:
         registrations.set_attended(registration, request.POST.get("attended") == "1")
     except registrations.RegistrationError as error:
@@ -163,16 +180,27 @@ def set_attendance(request, registration_id):
     return redirect("network_admin:attendees", registration.meeting_id)
 
 
+def _lesson_pages(meeting: MeetingPage) -> list:
+    """The meeting's lesson pages, each with where it stands in moderation (``state``)."""
+    links = list(meeting.lesson_pages.select_related("lesson"))
+    for link in links:
+        link.state = submission_state(link.lesson)
+    return links
+
+
 @_forbidden_elsewhere
 @require_POST
 def publish_lessons(request, meeting_id):
+    """Send the meeting's new lessons to moderation as lesson learned pages."""
     meeting = _managed_meeting(request, meeting_id)
-    created = meeting_lessons.publish_meeting_lessons(meeting, user=request.user)
+    created = meeting_lessons.submit_meeting_lessons(meeting, user=request.user)
     messages.success(
         request,
         ngettext(
-            "%(count)d lesson was published as a lesson learned page.",
-            "%(count)d lessons were published as lesson learned pages.",
+            "%(count)d lesson was sent to the moderators as a lesson learned page; it is "
+            "published once they approve it.",
+            "%(count)d lessons were sent to the moderators as lesson learned pages; they are "
+            "published once they approve them.",
             len(created),
         )
         % {"count": len(created)},

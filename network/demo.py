@@ -24,7 +24,7 @@ from cases.models import CaseStudyPage
 from portal.demo_loader import check_fields, in_order, read_yaml, upsert_page
 from portal.models import COORDINATORS_GROUP, HomePage, Topic
 
-from .meeting_lessons import publish_meeting_lessons
+from .meeting_lessons import submit_meeting_lessons
 from .models import (
     MeetingPage,
     Membership,
@@ -200,8 +200,17 @@ def _load_meeting(network, spec) -> MeetingPage:
     )
     _load_registrations(meeting, spec.get("registrations", []), past=spec["days"] < 0)
     if spec.get("publish_lessons"):
-        publish_meeting_lessons(meeting)
+        # The demo's past meetings are history: their lessons went through moderation and
+        # the demo moderator approved them.
+        for lesson in submit_meeting_lessons(meeting):
+            _approve(lesson, _user("moderator"))
     return meeting
+
+
+def _approve(page, moderator) -> None:
+    task_state = page.current_workflow_task_state
+    if task_state is not None:
+        task_state.task.specific.on_action(task_state, moderator, "approve")
 
 
 def _clock(value) -> time:

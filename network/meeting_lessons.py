@@ -1,4 +1,4 @@
-"""Keep what a meeting learned as lesson learned pages of their own."""
+"""Keep what a meeting learned as lesson learned pages of their own, once moderators approve."""
 
 from django.db import transaction
 from django.utils import formats, translation
@@ -8,15 +8,19 @@ from wagtail.coreutils import find_available_slug
 
 from cases.lessons import create_lesson
 from cases.models import LessonIndexPage, LessonLearnedPage
+from cases.submissions import start_moderation
+from portal.site_url import page_url
 
 from .models import MeetingLesson, MeetingPage, NetworkCountry
 
 
-def publish_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLearnedPage]:
-    """Turn the meeting's lesson items into lesson learned pages, each linked to the meeting.
+def submit_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLearnedPage]:
+    """Turn the meeting's lesson items into lesson learned pages, each linked to the meeting,
+    as drafts sent to the moderation workflow every contribution goes through: they are live
+    once a moderator approves them (``user``, who asked, owns them meanwhile).
 
     Items that already have a page are skipped, so running it again after adding a lesson
-    only publishes the new one.
+    only submits the new one.
     """
     done = set(meeting.lesson_pages.values_list("block_id", flat=True))
     items = [item for item in meeting.lessons if item.id not in done]
@@ -24,9 +28,7 @@ def publish_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLe
         return []
     parent = LessonIndexPage.objects.live().first()
     if parent is None:
-        raise LessonIndexPage.DoesNotExist(
-            "There is no lesson index page to publish lessons under."
-        )
+        raise LessonIndexPage.DoesNotExist("There is no lesson index page to put lessons under.")
     network = meeting.network
     with translation.override(meeting.language):
         context = _("Learned at the meeting “%(meeting)s” of %(network)s on %(date)s.") % {
@@ -43,14 +45,16 @@ def publish_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLe
                 text=item.value["text"],
                 kind=item.value["kind"],
                 language=meeting.language,
-                context=f"{context}\n\n{meeting.get_full_url() or meeting.url or ''}".strip(),
+                context=f"{context}\n\n{page_url(meeting) or ''}".strip(),
                 topics=network.topics.all(),
                 country=network.country if network.country != NetworkCountry.NORDIC else "",
                 slug=find_available_slug(parent, slugify(item.value["title"]) or "lesson"),
+                owner=user,
+                publish=False,
             )
-            # Published on the meeting's behalf: coordinators may do this without page
-            # permissions in the lessons library; the owner records who asked.
-            LessonLearnedPage.objects.filter(pk=lesson.pk).update(owner=user)
+            # Coordinators need no page permissions in the lessons library for this: the
+            # moderators decide what is published there.
+            start_moderation(lesson, user)
             MeetingLesson.objects.create(meeting=meeting, lesson=lesson, block_id=item.id)
             created.append(lesson)
     return created

@@ -10,9 +10,11 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.mail import send_once
+from portal.site_url import absolute_url, page_url
 
 from . import calendar
 from .models import MeetingPage, Registration
@@ -56,14 +58,14 @@ def send_registration_email(registration: Registration, kind: RegistrationEmail)
     user, meeting = registration.user, registration.meeting
     if not user.email or registration.status not in _STILL_TRUE[kind]:
         return False
-    url = meeting.get_full_url()
+    url = page_url(meeting)
     context = {
         "user": user,
         "meeting": meeting,
         "network": meeting.network,
         "registration": registration,
         "url": url,
-        "my_meetings_url": _absolute("/members/network/my-meetings/", url),
+        "my_meetings_url": absolute_url(reverse("network:my_meetings")),
     }
     if kind == RegistrationEmail.WAITLISTED:
         context["position"] = registration.waitlist_position
@@ -112,11 +114,3 @@ def message_participants(
                 message, kind="participant_message", object_id=meeting.pk, key=message_key
             )
     return sent
-
-
-def _absolute(path: str, page_url: str | None) -> str:
-    """``path`` on the same host as the page (emails need absolute links)."""
-    if not page_url:
-        return path
-    scheme, _sep, rest = page_url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}{path}"

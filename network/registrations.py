@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.faults import fault_point
+
 from .models import MeetingPage, Registration
 from .notifications import RegistrationEmail, confirmation_for
 from .tasks import email_after_commit
@@ -68,6 +70,7 @@ def register(
                 language=language,
             )
             email_after_commit(registration, confirmation_for(registration))
+            fault_point("network.registration.created")
     except IntegrityError as error:
         # The unique constraint caught a double submission that slipped past the check.
         raise AlreadyRegistered() from error

@@ -11,7 +11,9 @@ import uuid
 from django.db import transaction
 from django_tasks import task
 
-from . import notifications
+from portal.faults import fault_point
+
+from . import notifications, retention
 from .models import MeetingPage, Registration
 from .notifications import RegistrationEmail
 
@@ -40,11 +42,24 @@ def message_participants_task(
     )
 
 
+@task()
+def purge_attendee_notes_task() -> int:
+    """Remove diet and accessibility notes past their retention; returns how many."""
+    return retention.purge_attendee_notes().registrations
+
+
 def email_after_commit(registration: Registration, kind: RegistrationEmail) -> None:
     """Enqueue ``kind`` for ``registration`` once the current transaction commits (never,
     if it rolls back)."""
     registration_id = registration.pk
-    transaction.on_commit(lambda: send_registration_email_task.enqueue(registration_id, str(kind)))
+    transaction.on_commit(lambda: _enqueue_email(registration_id, str(kind)))
+
+
+def _enqueue_email(registration_id: int, kind: str) -> None:
+    # A process that dies here leaves a committed change without its e-mail: ``manage.py
+    # retry_mail_tasks`` finds it from the database (network/lost_mail.py) and sends it.
+    fault_point("network.email.enqueue")
+    send_registration_email_task.enqueue(registration_id, kind)
 
 
 def message_participants_after_commit(

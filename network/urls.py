@@ -5,22 +5,22 @@ from . import views
 app_name = "network"
 urlpatterns = [
     path("my-meetings/", views.my_meetings, name="my_meetings"),
-    path("networks/<int:network_id>/join/", views.join_network, name="join"),
-    path("networks/<int:network_id>/leave/", views.leave_network, name="leave"),
-    path("networks/<int:network_id>.ics", views.network_ics, name="network_ics"),
+    path("networks/<id:network_id>/join/", views.join_network, name="join"),
+    path("networks/<id:network_id>/leave/", views.leave_network, name="leave"),
+    path("networks/<id:network_id>.ics", views.network_ics, name="network_ics"),
     path(
-        "memberships/<int:membership_id>/approve/",
+        "memberships/<id:membership_id>/approve/",
         views.approve_membership,
         name="approve_membership",
     ),
     path(
-        "memberships/<int:membership_id>/decline/",
+        "memberships/<id:membership_id>/decline/",
         views.decline_membership,
         name="decline_membership",
     ),
-    path("meetings/<int:meeting_id>/register/", views.register, name="register"),
-    path("meetings/<int:meeting_id>/cancel/", views.cancel_registration, name="cancel"),
-    path("meetings/<int:meeting_id>.ics", views.meeting_ics, name="meeting_ics"),
+    path("meetings/<id:meeting_id>/register/", views.register, name="register"),
+    path("meetings/<id:meeting_id>/cancel/", views.cancel_registration, name="cancel"),
+    path("meetings/<id:meeting_id>.ics", views.meeting_ics, name="meeting_ics"),
     path("feeds/new/", views.regenerate_feed, name="regenerate_feed"),
     path("feeds/<str:token>.ics", views.personal_feed, name="personal_feed"),
 ]

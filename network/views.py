@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.site_url import absolute_url, page_url
 from search.visibility import public_pages, visible_pages
 
 from . import calendar, memberships, registrations
@@ -64,7 +65,7 @@ def leave_network(request, network_id):
 
 def _managed_membership(request, membership_id) -> Membership:
     membership = get_object_or_404(Membership.objects.select_related("network"), pk=membership_id)
-    if not membership.network.can_be_managed_by(request.user):
+    if not membership.network.is_run_by(request.user):
         raise PermissionDenied
     return membership
 
@@ -150,9 +151,7 @@ def my_meetings(request):
             "upcoming": [r for r in current if r.meeting.end >= now],
             "past": [r for r in reversed(current) if r.meeting.end < now],
             "feed_url": (
-                request.build_absolute_uri(reverse("network:personal_feed", args=[feed.token]))
-                if feed
-                else ""
+                absolute_url(reverse("network:personal_feed", args=[feed.token])) if feed else ""
             ),
             "memberships": Membership.objects.filter(user=request.user)
             .exclude(status__in=[Membership.Status.LEFT, Membership.Status.DECLINED])
@@ -175,7 +174,7 @@ def regenerate_feed(request):
 
 def meeting_ics(request, meeting_id):
     meeting = _public_page(MeetingPage, meeting_id)
-    event = calendar.meeting_event(meeting, url=meeting.get_full_url(request))
+    event = calendar.meeting_event(meeting, url=page_url(meeting) or "")
     response = HttpResponse(
         calendar.build_calendar([event], name=meeting.title), content_type=calendar.CONTENT_TYPE
     )
@@ -186,25 +185,32 @@ def meeting_ics(request, meeting_id):
 def network_ics(request, network_id):
     network = _public_page(NetworkPage, network_id)
     meetings = public_pages(MeetingPage.objects.child_of(network)).order_by("start")
-    events = [calendar.meeting_event(m, url=m.get_full_url(request)) for m in meetings]
+    events = [calendar.meeting_event(m, url=page_url(m) or "") for m in meetings]
     return HttpResponse(
         calendar.build_calendar(events, name=network.title), content_type=calendar.CONTENT_TYPE
     )
 
 
 def personal_feed(request, token):
-    """The meetings a user has a seat or a waiting-list place for; the token is the key."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    """The meetings a user has a seat or a waiting-list place for; the token is the key.
+
+    The feed speaks for its user: a deactivated account's feed is gone (404, as for an
+    unknown token), and a meeting the user may no longer view is left out.
+    """
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    meetings = visible_pages(MeetingPage.objects.all(), user=feed.user)
     current = (
         Registration.objects.current()
-        .filter(user=feed.user, meeting__live=True)
+        .filter(user=feed.user, meeting__in=meetings.values("pk"))
         .select_related("meeting")
         .order_by("meeting__start")
     )
     events = [
         calendar.meeting_event(
             r.meeting,
-            url=r.meeting.get_full_url(request),
+            url=page_url(r.meeting) or "",
             online_link=r.holds_seat,
             status=calendar.registration_status(r),
         )

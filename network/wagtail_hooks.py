@@ -6,7 +6,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
-from . import admin_urls
+from . import admin_privacy, admin_urls
 from .models import MeetingPage, Membership, NetworkPage, coordinated_networks
 
 
@@ -56,9 +56,7 @@ def register_network_menu():
 
 @hooks.register("register_page_header_buttons")
 def meeting_attendees_button(page, user, view_name, next_url=None):
-    if isinstance(page.specific_deferred, MeetingPage) and page.specific.network.can_be_managed_by(
-        user
-    ):
+    if isinstance(page.specific_deferred, MeetingPage) and page.specific.network.is_run_by(user):
         yield Button(
             _("Attendees"),
             reverse("network_admin:attendees", args=[page.pk]),
@@ -98,3 +96,12 @@ class MembershipViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_membership_viewset():
     return MembershipViewSet("network_memberships")
+
+
+# What coordinators may read in the admin (admin_privacy): the page chooser lists readable
+# pages only, the reports menu leaves out the moderators' reports, and the page bulk actions
+# replace Wagtail's own (registered after them, hence the order).
+hooks.register("construct_page_chooser_queryset", admin_privacy.chooser_pages)
+hooks.register("construct_reports_menu", admin_privacy.hide_moderator_reports)
+for bulk_action in admin_privacy.BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action, order=100)

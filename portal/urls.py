@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("members/cases/", include("cases.urls")),
     path("members/network/", include("network.urls")),
+    path("members/account/", include("portal.account_urls")),
     path("datalab/", include("datalab.urls")),
 ]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
+
+from portal.converters import MAX_ID
 
 from .facets import FACETS, SearchFilters
 from .query import MAX_QUERY_LENGTH, QueryTooLong, SearchHit, SearchMode, search
@@ -59,6 +61,16 @@ class ErrorOut(Schema):
     detail: str
 
 
+class ValidationErrorOut(Schema):
+    """Django Ninja's answer to a parameter that does not parse (a word for a number, say)."""
+
+    detail: list[dict]
+
+
+# Every answer an endpoint can give is in the schema, so clients (and schemathesis) know them.
+NOT_VALID = {422: ValidationErrorOut}
+
+
 def _result(hit: SearchHit) -> dict:
     return {
         "page_id": hit.page_id,
@@ -75,7 +87,7 @@ def _result(hit: SearchHit) -> dict:
     }
 
 
-@router.get("/search/", response={200: SearchOut, 400: ErrorOut}, url_name="search")
+@router.get("/search/", response={200: SearchOut, 400: ErrorOut, **NOT_VALID}, url_name="search")
 def search_endpoint(request, params: Query[SearchParams]):
     """Hybrid search in rank order. ``snippet`` is HTML: escaped text with ``<mark>``ed words.
 
@@ -112,8 +124,12 @@ class SimilarOut(Schema):
     relevance: str
 
 
-@router.get("/similar/{page_id}/", response=list[SimilarOut], url_name="similar")
-def similar_endpoint(request, page_id: int):
+@router.get(
+    "/similar/{page_id}/",
+    response={200: list[SimilarOut], 404: ErrorOut, **NOT_VALID},
+    url_name="similar",
+)
+def similar_endpoint(request, page_id: int = Path(..., ge=1, le=MAX_ID)):
     """Up to five similar cases, in any language; 404 for a page this visitor may not see."""
     if page_id not in visible_page_ids([page_id], request=request):
         raise Http404  # the same answer whether the page is hidden or absent

@@ -24,6 +24,8 @@ from django.db import transaction
 from tqdm import tqdm
 from wagtail.models import Page
 
+from portal.faults import fault_point
+
 from . import keyword_sync, vector_sync, vectors
 from .documents import SearchDocument, indexable_page_models, search_document_of
 from .encoders import (
@@ -31,17 +33,11 @@ from .encoders import (
     EncoderSetting,
     encoder_config,
     encoder_for_index,
-    get_encoder,
     model_id_for,
 )
-from .models import Chunk, IndexChange, IndexState, PageSearchMeta
-from .state import announce_index_changed, forget_state
+from .generations import bump_generation, create_state, serving_states
+from .models import Chunk, IndexState, PageSearchMeta
 from .text import Passage, document_passages
-
-# Processes catch up on the last CHANGE_LOG_KEEP generations page by page; one further
-# behind reloads everything, as after a rebuild.
-CHANGE_LOG_KEEP = 5_000
-CHANGE_LOG_PRUNE_EVERY = 500
 
 
 @dataclass
@@ -78,59 +74,6 @@ def indexable_page_ids() -> list[int]:
     if not models:
         return []
     return list(Page.objects.live().type(*models).order_by("path").values_list("id", flat=True))
-
-
-# States ---------------------------------------------------------------------------------
-
-
-def serving_states() -> list[IndexState]:
-    """The indexes that page changes must reach: the served one and one being built.
-
-    On a fresh database this creates the served index for the configured encoder.
-    """
-    states = list(IndexState.objects.all())
-    if states:
-        return states
-    return [_create_state(encoder_config(), IndexState.Status.ACTIVE)]
-
-
-def _create_state(config: dict, status: str, encoder: Encoder | None = None) -> IndexState:
-    encoder = encoder or get_encoder(config)
-    state, _ = IndexState.objects.get_or_create(
-        model_id=encoder.model_id,
-        # Generations start from the clock, so a state created anew (a model switched back,
-        # a database restored) never repeats one that a process still holds in memory.
-        defaults={
-            "encoder": config,
-            "dimension": encoder.dimension,
-            "status": status,
-            "generation": time.time_ns() // 1000,
-        },
-    )
-    return state
-
-
-def _bump_generation(
-    state: IndexState, page_id: int | None, removed_chunk_ids: list[int] | None = None
-) -> int:
-    """Move the index to its next generation, noting which page changed (None: all)."""
-    locked = IndexState.objects.select_for_update().get(pk=state.pk)
-    locked.generation += 1
-    locked.save(update_fields=["generation", "updated"])
-    state.generation = locked.generation
-    IndexChange.objects.create(
-        model_id=state.model_id,
-        generation=locked.generation,
-        page_id=page_id,
-        removed_chunk_ids=removed_chunk_ids or [],
-    )
-    if locked.generation % CHANGE_LOG_PRUNE_EVERY == 0:
-        IndexChange.objects.filter(
-            model_id=state.model_id, generation__lte=locked.generation - CHANGE_LOG_KEEP
-        ).delete()
-    forget_state()  # this process must not serve the previous generation for a second
-    transaction.on_commit(lambda: announce_index_changed(state))
-    return locked.generation
 
 
 def refresh_saved_files() -> None:
@@ -242,8 +185,11 @@ def _store_passages(
             )
             for passage in passages
         )
+        if update_file or state.status == IndexState.Status.ACTIVE:
+            # A served index that a rebuild rewrites moves on page by page too, so no process
+            # misses a committed chunk; the rebuild writes the file (and announces) at its end.
+            generation = bump_generation(state, page_id, removed_ids, announce=update_file)
         if update_file:
-            generation = _bump_generation(state, page_id, removed_ids)
             added_ids = [chunk.pk for chunk in created]
             added = np.frombuffer(b"".join(bytes(c.vector) for c in created), dtype=np.float32)
             transaction.on_commit(
@@ -271,7 +217,7 @@ def remove_page(page_id: int, *, states: Iterable[IndexState] | None = None) -> 
             if not removed_ids and page_exists:
                 continue
             chunks.delete()
-            generation = _bump_generation(state, page_id, removed_ids)
+            generation = bump_generation(state, page_id, removed_ids)
             if not removed_ids:
                 # The page's rows went with it (cascade): which vectors to drop is unknown,
                 # so the index is rebuilt from the remaining rows.
@@ -308,7 +254,9 @@ def rebuild(
     Resumable: pages whose chunks are current are skipped without encoding, so a killed
     rebuild continues where it stopped. When the encoder's model is not the one being
     served, its chunks are built beside the served ones and the switch happens only once
-    every page is done; the old model's chunks and files are then deleted.
+    every page is done; the old model's chunks and files are then deleted. The served
+    model's index moves on page by page, as with a publish, so a rebuild that dies leaves
+    no process serving less than the committed rows.
     ``encoder`` encodes the passages instead of the configuration's own, e.g. the same model
     on a GPU in larger batches; it must produce the configuration's model id.
     """
@@ -322,7 +270,7 @@ def rebuild(
         status = (
             IndexState.Status.BUILDING if IndexState.objects.active() else IndexState.Status.ACTIVE
         )
-        state = _create_state(config, status, encoder)
+        state = create_state(config, status, encoder)
 
     page_ids = indexable_page_ids()
     summary = RebuildSummary(model_id, len(page_ids), 0, 0, 0, 0, 0.0)
@@ -347,6 +295,11 @@ def rebuild(
             summary.encoded += result.encoded
             summary.reused += result.reused
             bar.update()
+            fault_point("search.rebuild.page")
+        if state.status == IndexState.Status.ACTIVE:
+            # Served while rebuilt: keep the saved keyword base near, as the indexing tasks
+            # do, so that processes catch up from it instead of building one on a request.
+            keyword_sync.refresh_saved_base(model_id, state.generation)
         elapsed = time.monotonic() - started
         bar.set_postfix(
             encoded=summary.encoded,
@@ -360,7 +313,7 @@ def rebuild(
     summary.removed_pages = stale.values("page_id").distinct().count()
     stale.delete()
     with transaction.atomic():
-        generation = _bump_generation(state, None)
+        generation = bump_generation(state, None)
     index = vectors.VectorIndex.from_rows(model_id, state.dimension, generation)
     index.save()
     vector_sync.forget_loaded(model_id)
@@ -404,7 +357,7 @@ def _switch_to(state: IndexState) -> str | None:
         Chunk.objects.filter(model_id__in=old_ids).delete()
         old.delete()
         IndexState.objects.filter(pk=state.pk).update(status=IndexState.Status.ACTIVE)
-        _bump_generation(state, None)
+        bump_generation(state, None)
     state.status = IndexState.Status.ACTIVE
     index = vectors.VectorIndex.from_rows(state.model_id, state.dimension, state.generation)
     index.save()

@@ -124,7 +124,8 @@ class IndexState(models.Model):
 
 
 class SearchQueryLog(models.Model):
-    """What was searched, for analytics. Deliberately holds no user, IP or session."""
+    """What was searched, for analytics. Deliberately holds no user, IP or session; rolled up
+    into ``SearchQueryDay`` and deleted after ``ERFA_SEARCH_LOG_RETENTION_DAYS``."""
 
     query = models.CharField(_("query"), max_length=500)
     language = models.CharField(_("language"), max_length=8, blank=True)
@@ -139,6 +140,38 @@ class SearchQueryLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class SearchQueryDay(models.Model):
+    """Searches of one day rolled up from ``SearchQueryLog`` once its rows pass their
+    retention (``query_log.roll_up``): one row per normalised query, language and mode, with
+    how often it was searched and what it found. No user, session or time of day."""
+
+    date = models.DateField(_("date"))
+    query = models.CharField(_("query (normalised)"), max_length=500)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    mode = models.CharField(_("mode"), max_length=10)
+    searches = models.PositiveIntegerField(_("searches"))
+    min_results = models.PositiveIntegerField(_("fewest results"))
+    max_results = models.PositiveIntegerField(_("most results"))
+    total_results = models.PositiveBigIntegerField(_("results in all"))
+
+    class Meta:
+        ordering = ["-date", "query"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "query", "language", "mode"], name="search_query_day_unique"
+            )
+        ]
+        verbose_name = _("searches of a day")
+        verbose_name_plural = _("searches per day")
+
+    def __str__(self):
+        return f"{self.date} {self.query} ×{self.searches}"
+
+    @property
+    def mean_results(self) -> float:
+        return self.total_results / self.searches if self.searches else 0.0
 
 
 class SearchSynonym(models.Model):

@@ -9,11 +9,20 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from portal.faults import fault_point
+
 from .tasks import index_page_task, index_subtree_task, remove_page_task
 
 
 def _enqueue_on_commit(task, page_id: int) -> None:
-    transaction.on_commit(lambda: task.enqueue(page_id))
+    transaction.on_commit(lambda: _enqueue(task, page_id))
+
+
+def _enqueue(task, page_id: int) -> None:
+    # A process that dies here leaves a committed change without its task: the sweep
+    # (search/sweep.py, ``manage.py index_sweep``) finds the page behind and catches up.
+    fault_point("search.enqueue")
+    task.enqueue(page_id)
 
 
 def _page_published(sender, instance, **kwargs):

@@ -4,7 +4,7 @@ time a worker runs them, so they always read the current state from the database
 from django_tasks import task
 from wagtail.models import Page
 
-from . import indexing
+from . import indexing, query_log
 
 
 @task()
@@ -36,3 +36,9 @@ def index_subtree_task(page_id: int) -> int:
 def remove_page_task(page_id: int) -> None:
     indexing.remove_page(page_id)
     indexing.refresh_saved_files()
+
+
+@task()
+def prune_search_log_task() -> int:
+    """Roll search-log rows past their retention into daily totals; returns rows rolled up."""
+    return query_log.roll_up().rows

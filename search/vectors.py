@@ -14,12 +14,14 @@ database's is rebuilt from Chunk rows, without the encoder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +31,8 @@ import numpy as np
 from django.conf import settings
 from numpy.typing import NDArray
 
+from portal.faults import fault_point
+
 from .conf import search_setting
 
 logger = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ HNSW_NEIGHBOURS = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 META_FILE = "meta.json"
+# Seconds after which a temporary file in an index directory is left over from a dead writer.
+TEMPORARY_FILE_AGE = 3600
 FORMAT_VERSION = 1
 
 
@@ -308,6 +314,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        fault_point("search.index_file.replace")
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -319,6 +326,13 @@ def _remove_old_files(directory: Path, keep: set[str]) -> None:
     for path in directory.glob("index-*.faiss"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
+    # A process killed while writing leaves its temporary file (as large as the index)
+    # behind; one older than any write in progress could be is removed here.
+    stale = time.time() - TEMPORARY_FILE_AGE
+    for path in directory.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < stale:
+                path.unlink()
 
 
 def load_chunk_vectors(

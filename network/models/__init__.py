@@ -4,7 +4,13 @@ from .calendar_feeds import CalendarFeed
 from .case_links import MeetingLesson, NetworkSharedCase
 from .meeting_pages import MeetingPage, MeetingTimeZone
 from .memberships import Membership, MembershipQuerySet
-from .network_pages import NetworkCountry, NetworkIndexPage, NetworkPage, coordinated_networks
+from .network_pages import (
+    NetworkCountry,
+    NetworkIndexPage,
+    NetworkPage,
+    coordinated_networks,
+    networks_run_by,
+)
 from .permissions import NetworkPermissionTester
 from .registrations import Registration, RegistrationQuerySet
 
@@ -22,5 +28,6 @@ __all__ = [
     "NetworkSharedCase",
     "Registration",
     "RegistrationQuerySet",
+    "networks_run_by",
     "coordinated_networks",
 ]

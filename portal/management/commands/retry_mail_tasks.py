@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 # Every task that sends mail. Each sends through portal.mail.send_once, so running one again
@@ -9,12 +10,19 @@ MAIL_TASKS = [
     "network.tasks.message_participants_task",
     "network.tasks.send_registration_email_task",
 ]
+# Mail whose task was never enqueued (the process died between the commit and the enqueue)
+# leaves no failed task: each of these finds it from the database, enqueues it again and
+# describes what it enqueued. Dotted paths, so the portal imports no feature app.
+LOST_MAIL_FINDERS = [
+    "network.lost_mail.enqueue_lost_emails",
+]
 
 
 class Command(BaseCommand):
     help = (
         "Enqueue failed mail tasks again with the same arguments (django-tasks does not "
-        "retry). Safe to run at any time: no message is ever sent twice."
+        "retry), and mail whose task was never enqueued. Safe to run at any time: no "
+        "message is ever sent twice."
     )
 
     def add_arguments(self, parser):
@@ -36,3 +44,10 @@ class Command(BaseCommand):
                 result.delete()
             retried += 1
         self.stdout.write(f"Enqueued {retried} failed mail task(s) again.")
+        lost = [
+            line for finder in LOST_MAIL_FINDERS for line in import_string(finder)(dry_run=dry_run)
+        ]
+        for line in lost:
+            self.stdout.write(line)
+        if not dry_run:
+            self.stdout.write(f"Enqueued {len(lost)} lost mail task(s).")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from search.encoders import model_id_for
 from search.models import Chunk, IndexState
+from search.sweep import pages_behind
 from search.vectors import index_directory, kind_for_size, read_metadata
 
 
@@ -14,6 +15,12 @@ class Command(BaseCommand):
         states = IndexState.objects.order_by("status", "model_id")
         if not states:
             self.stdout.write("no index yet: run `manage.py rebuild_search_index`")
+        behind = pages_behind()
+        if behind:
+            self.stdout.write(
+                f"pages behind: {len(behind.stale)} to index, {len(behind.gone)} to remove "
+                "(run `manage.py index_sweep`)"
+            )
         for state in states:
             chunks = Chunk.objects.filter(model_id=state.model_id)
             chunk_count = chunks.count()

@@ -1,0 +1,81 @@
+"""The member's account area: what Erfa keeps about them, a download of it, and closing the
+account. The data itself is gathered and erased by ``personal_data``."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from . import personal_data
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that closing my account cannot be undone."), required=True
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "portal/account/account.html",
+        {
+            "may_close": personal_data.may_close_account(request.user),
+            "notes_days": settings.ERFA_ATTENDEE_NOTES_RETENTION_DAYS,
+        },
+    )
+
+
+@login_required
+def download_data(request):
+    data = personal_data.export_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"erfa-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_account(request):
+    user = request.user
+    if not personal_data.may_close_account(user):
+        return render(request, "portal/account/close_refused.html", status=403)
+    form = CloseAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        personal_data.close_account(user)
+        logout(request)
+        return redirect("account:closed")
+    return render(request, "portal/account/close.html", {"form": form})
+
+
+def account_closed(request):
+    return render(request, "portal/account/closed.html")

@@ -1,0 +1,46 @@
+"""The JSON API against its own OpenAPI schema: schemathesis generates requests from
+/api/openapi.json and checks every answer (status documented, body as declared, no 5xx)."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, given, settings
+
+from tests.factories import CaseStudyPageFactory
+
+# Capped so `make test` stays quick; bench/bench_fuzz.py does the long run.
+EXAMPLES_PER_OPERATION = 60
+
+
+@pytest.fixture
+def api_schema(db, home_page):
+    # A few live pages, so /api/similar/ meets ids that exist as well as ids that do not.
+    for title in ("Chatbot i kundtjänsten", "Prognos för beläggning på sjukhus"):
+        CaseStudyPageFactory(parent=home_page, title=title)
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+
+
+def _operations(schema):
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def test_every_operation_is_fuzzed(api_schema):
+    paths = {operation.path for operation in _operations(api_schema)}
+    assert {"/api/search/", "/api/similar/{page_id}/"} <= paths
+
+
+@pytest.mark.parametrize("path", ["/api/search/", "/api/similar/{page_id}/"])
+def test_api_answers_as_its_schema_says(api_schema, path):
+    operation = api_schema[path]["GET"]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    def answers_as_documented(case):
+        case.call_and_validate()
+
+    answers_as_documented()

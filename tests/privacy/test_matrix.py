@@ -1,0 +1,232 @@
+"""The privacy matrix: every role × every URL that shows data, looking for words it must not see.
+
+A URL pattern of the project's own apps that is neither walked here nor listed as exempt
+(with the reason) fails `test_every_url_pattern_is_in_the_matrix`, so new URLs join the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.models import get_page_models
+
+from datalab.dashboard import CHARTS
+
+from .world import ROLES, SITE_ALLOWED, TOPIC_WORD, World, build_world, may_see
+
+# Route names walked below, by URL namespace.
+WALKED = {
+    "search:search",
+    "api:search",
+    "api:similar",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    "cases_import_documents",
+    "datalab:overview",
+    "datalab:chart_data",
+    "datalab:semantic_map",
+    "datalab:experts",
+    "datalab:compare",
+    "network:my_meetings",
+    "network:network_ics",
+    "network:meeting_ics",
+    "network:personal_feed",
+    "network_admin:meetings",
+    "network_admin:membership_requests",
+    "network_admin:attendees",
+    "network_admin:attendees_csv",
+    "network_admin:message",
+    "cases:my_submissions",
+    "cases:share",
+    "account:account",
+    "account:download",
+}
+# Actions that take a POST and show no one else's data; their effects are tested per app.
+EXEMPT = {
+    "network:join": "POST action on the visitor's own membership",
+    "network:leave": "POST action on the visitor's own membership",
+    "network:approve_membership": "POST action, coordinators of that network only",
+    "network:decline_membership": "POST action, coordinators of that network only",
+    "network:register": "POST action on the visitor's own registration",
+    "network:cancel": "POST action on the visitor's own registration",
+    "network:regenerate_feed": "POST action on the visitor's own feed",
+    "network_admin:copy": "POST action, coordinators of that network only",
+    "network_admin:publish_lessons": "POST action, coordinators of that network only",
+    "network_admin:set_attendance": "POST action, coordinators of that network only",
+    "account:close": "the visitor's own account; a confirmation form",
+    "account:closed": "a static goodbye page",
+}
+OWN_APPS = ("portal.", "cases.", "network.", "search.", "datalab.")
+PAGE_KEYS = [
+    "public_case",
+    "lesson",
+    "cases",
+    "lessons",
+    "networks",
+    "network_a",
+    "network_b",
+    "meeting_a",
+    "meeting_b",
+    "draft",
+    "pending",
+    "unpublished",
+    "login",
+    "group",
+    "password",
+]
+
+
+def urls_to_walk(world: World, role: str) -> list[str]:
+    pages = world.pages
+    hidden_ids = [pages[key].pk for key in ("draft", "pending", "unpublished", "login", "group")]
+    hidden_ids.append(world.ids["deleted"])
+    id_params = "&".join(f"id={pk}" for pk in hidden_ids)
+    urls = ["/", *(pages[key].url for key in PAGE_KEYS if pages[key].url)]
+    urls += [
+        f"/search/?q={TOPIC_WORD}",
+        f"/search/?q={TOPIC_WORD}&type=case",
+        f"/api/search/?q={TOPIC_WORD}&limit=100",
+        f"/api/similar/{pages['public_case'].pk}/",
+        *(f"/api/similar/{pages[key].pk}/" for key in ("draft", "login", "group", "password")),
+        "/api/",
+        "/api/openapi.json",
+        "/api/docs",
+        "/datalab/",
+        "/datalab/map/",
+        "/datalab/map/?format=csv",
+        "/datalab/map/?format=json",
+        f"/datalab/experts/?q={TOPIC_WORD}",
+        "/datalab/compare/",
+        *(f"/datalab/charts/{key}/?format={fmt}" for key in CHARTS for fmt in ("json", "csv")),
+        "/members/network/my-meetings/",
+        "/members/cases/mine/",
+        "/members/cases/share/",
+        "/members/account/",
+        "/members/account/data.json",
+        *(f"/members/network/networks/{pages[key].pk}.ics" for key in ("network_a", "network_b")),
+        *(f"/members/network/meetings/{pages[key].pk}.ics" for key in ("meeting_a", "meeting_b")),
+        # The admin views a coordinator can reach, and Wagtail's own that list page titles.
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{pages['cases'].pk}/",
+        f"/admin/pages/search/?q={TOPIC_WORD}",
+        "/admin/choose-page/",
+        f"/admin/choose-page/{pages['cases'].pk}/",
+        f"/admin/choose-page/search/?q={TOPIC_WORD}",
+        *(
+            f"/admin/bulk/wagtailcore/page/{action}/?{id_params}&next=/admin/"
+            for action in ("delete", "publish", "unpublish", "move")
+        ),
+        "/admin/reports/page-types-usage/",
+        "/admin/reports/locked/",
+        "/admin/reports/aging-pages/",
+        "/admin/reports/site-history/",
+        "/admin/reports/workflow/",
+        "/admin/reports/workflow_tasks/",
+        "/admin/cases/import/",
+        "/admin/network/",
+        "/admin/network/requests/",
+        *(
+            f"/admin/network/meetings/{pages[key].pk}/{suffix}"
+            for key in ("meeting_a", "meeting_b")
+            for suffix in ("", "attendees.csv", "message/")
+        ),
+    ]
+    if role != "anonymous":
+        urls.append(f"/members/network/feeds/{world.users[role].calendar_feed.token}.ics")
+    return urls
+
+
+@pytest.fixture
+def world(home_page, django_capture_on_commit_callbacks):
+    return build_world(home_page, django_capture_on_commit_callbacks)
+
+
+def _read(client, url: str) -> tuple[int, str]:
+    response = client.get(url, follow=True)
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    return response.status_code, body.decode("utf-8", "replace").lower()
+
+
+# Where each marker must show, so a marker that went missing cannot make the matrix pass.
+SEEN_BY_THOSE_ALLOWED = [
+    ("superuser", "zqdraftmark", lambda w: f"/admin/pages/{w.pages['draft'].pk}/edit/"),
+    ("superuser", "zqpendingmark", lambda w: f"/admin/pages/{w.pages['pending'].pk}/edit/"),
+    ("moderator", "zqunpublishedmark", lambda w: f"/admin/pages/{w.pages['cases'].pk}/"),
+    ("outsider", "zqloginmark", lambda w: w.pages["login"].url),
+    ("outsider", "zqloginmark", lambda w: f"/search/?q={TOPIC_WORD}"),
+    ("member_a", "zqgroupmark", lambda w: w.pages["group"].url),
+    ("member_b", "zqmembersinfob", lambda w: w.pages["network_b"].url),
+    (
+        "member_b",
+        "zqonlinelinkb",
+        lambda w: f"/members/network/feeds/{w.users['member_b'].calendar_feed.token}.ics",
+    ),
+    ("coordinator_b", "zqjoinrequestb", lambda w: w.pages["network_b"].url),
+    (
+        "coordinator_a",
+        "zqdietnotea",
+        lambda w: f"/admin/network/meetings/{w.pages['meeting_a'].pk}/attendees.csv",
+    ),
+]
+
+
+def test_no_role_sees_what_it_may_not(client, world):
+    """One world for all eight roles (building it indexes pages, which is the slow part)."""
+    leaks, errors, missing = [], [], []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        for url in urls_to_walk(world, role):
+            status, body = _read(client, url)
+            if status >= 500:
+                errors.append(f"{role}: {url} → {status}")
+            leaks += [
+                f"{role} sees {marker} in {url}"
+                for marker in SITE_ALLOWED
+                if marker in body and not may_see(role, marker, url)
+            ]
+    for role, marker, url_of in SEEN_BY_THOSE_ALLOWED:
+        client.logout()
+        client.force_login(world.users[role])
+        status, body = _read(client, url_of(world))
+        if status != 200 or marker not in body:
+            missing.append(f"{role} does not see {marker} in {url_of(world)} ({status})")
+    assert not errors, errors
+    assert not leaks, leaks
+    assert not missing, missing
+
+
+def _named_routes(resolver: URLResolver, namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_routes(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            module = getattr(entry.callback, "__module__", "")
+            if module.startswith(OWN_APPS) or namespace == "api:":
+                yield f"{namespace}{entry.name}"
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    routes = set(_named_routes(get_resolver()))
+    assert "search:search" in routes
+    missing = routes - WALKED - set(EXEMPT)
+    assert not missing, f"URL patterns not in the privacy matrix: {sorted(missing)}"
+
+
+def test_every_page_type_is_in_the_matrix(world):
+    walked = {type(world.pages[key].specific) for key in PAGE_KEYS}
+    own = {model for model in get_page_models() if model.__module__.startswith(OWN_APPS)}
+    # The home page is walked as "/"; StandardPage is a plain public page with no hidden parts.
+    from portal.models import HomePage, StandardPage
+
+    missing = own - walked - {HomePage, StandardPage}
+    assert not missing, (
+        f"page types not in the privacy matrix: {sorted(m.__name__ for m in missing)}"
+    )
