@@ -4,6 +4,8 @@
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.factories import CaseStudyPageFactory
@@ -17,7 +19,14 @@ def api_schema(db, home_page):
     # A few live pages, so /api/similar/ meets ids that exist as well as ids that do not.
     for title in ("Chatbot i kundtjänsten", "Prognos för beläggning på sjukhus"):
         CaseStudyPageFactory(parent=home_page, title=title)
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    # Requests go straight to the WSGI handler, whose request signals would close the
+    # test's database connection (and its transaction) after each one, as Django's own
+    # test client prevents in the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _operations(schema):
