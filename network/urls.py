@@ -22,5 +22,7 @@ urlpatterns = [
     path("meetings/<id:meeting_id>/cancel/", views.cancel_registration, name="cancel"),
     path("meetings/<id:meeting_id>.ics", views.meeting_ics, name="meeting_ics"),
     path("feeds/new/", views.regenerate_feed, name="regenerate_feed"),
-    path("feeds/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    # Tokens are URL-safe base64 (CalendarFeed.new_token): anything else is no feed, and
+    # never reaches the database (PostgreSQL refuses a NUL in a lookup: a 500).
+    path("feeds/<slug:token>.ics", views.personal_feed, name="personal_feed"),
 ]

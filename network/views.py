@@ -32,7 +32,9 @@ def _public_page(model, pk):
 
 def _redirect_back(request, fallback: str):
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() takes a string without "/" for a view name
+    # (NoReverseMatch, a 500, for "next=90").
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(next_url)
