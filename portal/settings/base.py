@@ -113,6 +113,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers write to one SQLite file: a transaction that starts as a
+    # reader and then writes cannot wait for the lock ("database is locked", a 500 on
+    # concurrent registrations in bench/bench_load.py). Taking the write lock at BEGIN lets
+    # it wait (up to `timeout` seconds) instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
