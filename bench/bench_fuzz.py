@@ -646,10 +646,14 @@ def run_database(vendor: str, args, workdir: Path) -> dict:
 
 
 def _exceptions(errors: list[dict]) -> list[dict]:
-    """Django's internal errors grouped by exception: how many, and the first paths."""
+    """Django's internal errors grouped by exception class: how many, one message, and
+    the first paths."""
     groups: dict[str, dict] = {}
     for error in errors:
-        group = groups.setdefault(error["exception"], {"count": 0, "paths": []})
+        name = error["exception"].split(":", 1)[0]
+        group = groups.setdefault(
+            name, {"count": 0, "example": error["exception"][:300], "paths": []}
+        )
         group["count"] += 1
         if len(group["paths"]) < 5:
             group["paths"].append(shown(error["path"]))
@@ -704,7 +708,9 @@ def report(vendor: str, figures: dict) -> None:
     for error in figures["errors"][:30]:
         print(f"  ! {error['status']} {error['role']} {error['method']} {error['url']}")
     for group in figures["internal_errors"]:
-        print(f"  ! {group['count']} x {group['exception']}")
+        print(f"  ! {group['count']} x {group['example'][:160]}")
+        for path in group["paths"][:3]:
+            print(f"      {path[:160]}")
     for line in figures["gunicorn_errors"][:10]:
         print(f"  ! gunicorn: {line}")
     for slow in figures["slow"][:30]:
