@@ -225,6 +225,10 @@ class LessonFilter(_QueryState):
     def results(self) -> list[LessonItem]:
         return self._filtered()
 
+    @property
+    def active_filters(self) -> list[tuple[Facet, FacetOption]]:
+        return [(facet, option) for facet in self.facets for option in facet.selected_options]
+
     @cached_property
     def facets(self) -> list[Facet]:
         topic_labels = {

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import WorkflowState
@@ -15,6 +16,7 @@ from wagtail.rich_text import RichText
 from portal.mail import send_once
 from portal.models import MODERATORS_GROUP
 from portal.site_url import absolute_url
+from portal.user_language import language_for
 
 from .models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
 from .plain_text import paragraphs_html
@@ -73,31 +75,32 @@ def start_moderation(page, user) -> None:
 
 
 def notify_moderators(page: CaseStudyPage) -> int:
-    """E-mail every moderator a link to the case in the admin, in the active language, once
-    each; returns how many were sent now. Run from ``tasks.notify_moderators_task``."""
-    recipients = (
+    """E-mail every moderator a link to the case in the admin, each in their own language
+    (``portal.user_language``), once each; returns how many were sent now. Run from
+    ``tasks.notify_moderators_task``."""
+    moderators = (
         get_user_model()
         .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
     )
     edit_url = absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-    subject = _("New experience to review: %(title)s") % {"title": page.title}
     owner = page.owner.get_full_name() or page.owner.get_username()
-    body = "\n\n".join(
-        [
-            _("%(owner)s has shared an experience on Erfa and it awaits moderation:")
-            % {"owner": owner},
-            f"{page.title}\n{page.summary}",
-            _("Review it in the admin: %(url)s") % {"url": edit_url},
-        ]
-    )
     sent = 0
     with get_connection() as connection:
-        for email in recipients:
+        for moderator in moderators:
+            with translation.override(language_for(moderator)):
+                subject = _("New experience to review: %(title)s") % {"title": page.title}
+                body = "\n\n".join(
+                    [
+                        _("%(owner)s has shared an experience on Erfa and it awaits moderation:")
+                        % {"owner": owner},
+                        f"{page.title}\n{page.summary}",
+                        _("Review it in the admin: %(url)s") % {"url": edit_url},
+                    ]
+                )
             message = EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [email], connection=connection
+                subject, body, settings.DEFAULT_FROM_EMAIL, [moderator.email], connection=connection
             )
             sent += send_once(message, kind="case_submitted", object_id=page.pk)
     return sent

@@ -1,5 +1,5 @@
 """A chart is a table first: columns and rows. The Plotly figure, the accessible table
-under it and the CSV/JSON downloads are all drawn from those same rows, so they cannot
+under it and the CSV/XLSX/JSON downloads are all drawn from those same rows, so they cannot
 disagree."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-from portal.csv_export import csv_text
+from portal.csv_export import people_csv_text, xlsx_bytes
 
 # Okabe–Ito: told apart by people with the common colour-vision deficiencies.
 PALETTE = [
@@ -53,8 +53,12 @@ class Chart:
         ]
 
     def to_csv(self) -> str:
-        """The rows as CSV, through the site's one safe CSV writer."""
-        return csv_text(self.header(), self.rows)
+        """The rows as CSV in the active language, through the site's one export helper."""
+        return people_csv_text(self.header(), self.rows)
+
+    def to_xlsx(self) -> bytes:
+        """The rows as an XLSX workbook, through the site's one export helper."""
+        return xlsx_bytes(self.header(), self.rows, title=self.key)
 
     def to_json(self, filters: dict | None = None) -> dict:
         return {

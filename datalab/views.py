@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from portal.csv_export import csv_response
+from portal.csv_export import PEOPLE_FORMATS, table_response
 from portal.models import is_member
 
 from . import dashboard
@@ -21,7 +21,8 @@ from .privacy import min_group_size
 from .semantic_map import ColourBy, map_chart, map_state, visible_cases
 from .staticfiles import PLOTLY_CSP
 
-EXPORT_FORMATS = ("csv", "json")
+# For people: CSV and XLSX in the visitor's language; for machines: JSON.
+EXPORT_FORMATS = (*PEOPLE_FORMATS, "json")
 
 
 @csp_update(PLOTLY_CSP)
@@ -46,7 +47,7 @@ def overview(request):
 
 
 def chart_data(request, key: str):
-    """One dashboard chart's data as CSV or JSON, with the same filters as the page."""
+    """One dashboard chart's data as CSV, XLSX or JSON, with the same filters as the page."""
     spec = dashboard.CHARTS.get(key)
     if spec is None:
         raise Http404
@@ -139,8 +140,8 @@ def compare_organisations(request):
 def _export(chart: Chart, export_format: str, filters: dict) -> HttpResponse:
     if export_format not in EXPORT_FORMATS:
         raise Http404
-    if export_format == "csv":
-        return csv_response(f"{chart.key}.csv", chart.header(), chart.rows)
+    if export_format in PEOPLE_FORMATS:
+        return table_response(chart.key, chart.header(), chart.rows, export_format)
     return JsonResponse(chart.to_json(filters), json_dumps_params={"ensure_ascii": False})
 
 

@@ -1,4 +1,5 @@
-"""Coordinators' tools in the Wagtail admin: attendee lists, CSV export, messages, copies.
+"""Coordinators' tools in the Wagtail admin: attendee lists, CSV and XLSX downloads,
+messages, copies.
 
 Every view checks that the meeting belongs to a network the user coordinates: a
 coordinator of network A gets 403 for network B. Moderators manage every network's
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 
 from cases.submissions import submission_state
-from portal.csv_export import csv_response
+from portal.csv_export import table_response
 
 from . import meeting_copies, meeting_lessons, registrations, tasks
 from .forms import CopyMeetingForm, MessageForm
@@ -33,15 +34,18 @@ from .models import (
     networks_run_by,
 )
 
-CSV_COLUMNS = [
-    "name",
-    "email",
-    "organisation",
-    "status",
-    "registered at",
-    "dietary needs",
-    "accessibility needs",
-]
+
+def _attendee_columns() -> list[str]:
+    """The attendee list's header, in the coordinator's language (the words of the page)."""
+    return [
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Status"),
+        _("Registered at"),
+        _("Dietary needs"),
+        _("Accessibility needs"),
+    ]
 
 
 def _forbidden_elsewhere(view):
@@ -136,26 +140,39 @@ def attendees(request, meeting_id):
 
 @_forbidden_elsewhere
 def attendees_csv(request, meeting_id):
+    return _attendee_download(request, meeting_id, "csv")
+
+
+@_forbidden_elsewhere
+def attendees_xlsx(request, meeting_id):
+    return _attendee_download(request, meeting_id, "xlsx")
+
+
+def _attendee_download(request, meeting_id, export_format: str):
+    """The attendee list in the coordinator's language: headers, statuses, dates, numbers."""
     meeting = _attendee_meeting(request, meeting_id)
     registration_list = meeting.registrations.select_related(
         "user__member_profile__organisation"
     ).order_by("created_at", "pk")
-    return csv_response(
-        f"{meeting.slug}-attendees.csv",
-        CSV_COLUMNS,
-        (_attendee_row(meeting, registration) for registration in registration_list),
+    return table_response(
+        f"{meeting.slug}-attendees",
+        _attendee_columns(),
+        [_attendee_row(meeting, registration) for registration in registration_list],
+        export_format,
     )
 
 
-def _attendee_row(meeting: MeetingPage, registration: Registration) -> list[str]:
+def _attendee_row(meeting: MeetingPage, registration: Registration) -> list:
     user = registration.user
     profile = getattr(user, "member_profile", None)
+    registered_at = timezone.localtime(registration.created_at, meeting.zone)
     return [
         user.get_full_name() or user.get_username(),
         user.email,
         str(profile.organisation) if profile and profile.organisation else "",
-        registration.status,
-        timezone.localtime(registration.created_at, meeting.zone).isoformat(timespec="minutes"),
+        registration.get_status_display(),
+        # The meeting's wall-clock time, minute precision: no time zone in a spreadsheet.
+        registered_at.replace(tzinfo=None, second=0, microsecond=0),
         *_notes(registration),
     ]
 

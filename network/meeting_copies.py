@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
+
+from portal.slugs import page_slug
 
 from .models import MeetingPage
 
@@ -31,7 +32,7 @@ def copy_meeting_as_template(
         to=parent,
         update_attrs={
             "title": title,
-            "slug": find_available_slug(parent, slugify(title) or meeting.slug),
+            "slug": find_available_slug(parent, page_slug(title) or meeting.slug),
             "start": shifted(meeting.start),
             "end": shifted(meeting.end),
             "registration_opens": shifted(meeting.registration_opens),

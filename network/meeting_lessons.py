@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.utils import formats, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.coreutils import find_available_slug
 
@@ -10,6 +9,7 @@ from cases.lessons import create_lesson
 from cases.models import LessonIndexPage, LessonLearnedPage
 from cases.submissions import start_moderation
 from portal.site_url import page_url
+from portal.slugs import page_slug
 
 from .models import MeetingLesson, MeetingPage, NetworkCountry
 
@@ -48,7 +48,7 @@ def submit_meeting_lessons(meeting: MeetingPage, *, user=None) -> list[LessonLea
                 context=f"{context}\n\n{page_url(meeting) or ''}".strip(),
                 topics=network.topics.all(),
                 country=network.country if network.country != NetworkCountry.NORDIC else "",
-                slug=find_available_slug(parent, slugify(item.value["title"]) or "lesson"),
+                slug=find_available_slug(parent, page_slug(item.value["title"]) or "lesson"),
                 owner=user,
                 publish=False,
             )

@@ -1,4 +1,5 @@
-"""Emails to participants, written in the language they registered in.
+"""Emails to participants, written in their language (``portal.user_language``; the one
+they registered in when they have none).
 
 Texts live in templates/network/email/<kind>_subject.txt and <kind>_body.txt. Requests never
 send them: they enqueue the tasks in ``tasks.py``, which call these functions. Every message
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 
 from portal.mail import send_once
 from portal.site_url import absolute_url, page_url
+from portal.user_language import language_for
 
 from . import calendar
 from .models import MeetingPage, Registration
@@ -69,7 +71,8 @@ def send_registration_email(registration: Registration, kind: RegistrationEmail)
     }
     if kind == RegistrationEmail.WAITLISTED:
         context["position"] = registration.waitlist_position
-    with translation.override(registration.language or "sv"), timezone.override(meeting.zone):
+    language = language_for(user, fallback=registration.language)
+    with translation.override(language), timezone.override(meeting.zone):
         subject = " ".join(render_to_string(f"network/email/{kind}_subject.txt", context).split())
         body = render_to_string(f"network/email/{kind}_body.txt", context)
         message = EmailMessage(

@@ -1,16 +1,22 @@
-"""Members' views: join and leave networks, register for meetings, my meetings, calendars."""
+"""Members' views: join and leave networks, register for meetings, my meetings, calendars.
+
+What cannot be undone (cancelling a seat, leaving a network, a new calendar address) asks
+first: a GET, or a POST without ``confirm=yes``, shows a confirmation page and changes
+nothing; only the POST from that page acts.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.site_url import absolute_url, page_url
 from search.visibility import public_pages, visible_pages
@@ -30,15 +36,42 @@ def _public_page(model, pk):
     return get_object_or_404(public_pages(model.objects.all()), pk=pk)
 
 
-def _redirect_back(request, fallback: str):
-    next_url = request.POST.get("next", "")
+def _safe_next(request) -> str:
+    """The ``next`` of the request when it is a path on this site, else ""."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
     # A path on this site only: redirect() takes a string without "/" for a view name
     # (NoReverseMatch, a 500, for "next=90").
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_url)
-    return redirect(fallback)
+        return next_url
+    return ""
+
+
+def _redirect_back(request, fallback: str):
+    return redirect(_safe_next(request) or fallback)
+
+
+def _confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+def _confirmation(request, *, title, question, consequences, confirm_label, keep_label, keep_url):
+    """The "are you sure?" page: its form posts back to this URL with ``confirm=yes``."""
+    return render(
+        request,
+        "network/confirm.html",
+        {
+            "title": title,
+            "question": question,
+            "consequences": consequences,
+            "action": request.path,
+            "next": _safe_next(request),
+            "confirm_label": confirm_label,
+            "keep_label": keep_label,
+            "keep_url": _safe_next(request) or keep_url,
+        },
+    )
 
 
 @require_POST
@@ -55,11 +88,27 @@ def join_network(request, network_id):
     return redirect(network.url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def leave_network(request, network_id):
     network = _visible_page(request, NetworkPage, network_id)
     membership = get_object_or_404(network.memberships, user=request.user)
+    if not _confirmed(request):
+        return _confirmation(
+            request,
+            title=_("Leave %(network)s?") % {"network": network.title},
+            question=_("Are you sure you want to leave %(network)s?") % {"network": network.title},
+            consequences=[
+                _(
+                    "You will no longer see the network's information for members. To come "
+                    "back you must join again, and in some networks the coordinators must "
+                    "approve you."
+                )
+            ],
+            confirm_label=_("Yes, leave the network"),
+            keep_label=_("Stay in the network"),
+            keep_url=network.url,
+        )
     memberships.leave(membership)
     messages.success(request, _("You have left %(network)s.") % {"network": network.title})
     return redirect(network.url)
@@ -101,8 +150,10 @@ def register(request, meeting_id):
     meeting = _visible_page(request, MeetingPage, meeting_id)
     form = RegistrationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please check your notes: they are too long."))
-        return redirect(meeting.url)
+        # The meeting page again, with the notes as written and their errors.
+        context = meeting.get_context(request)
+        context["registration_form"] = form
+        return TemplateResponse(request, meeting.get_template(request), context)
     try:
         registration = registrations.register(
             meeting,
@@ -122,11 +173,36 @@ def register(request, meeting_id):
     return redirect(meeting.url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel_registration(request, meeting_id):
     meeting = get_object_or_404(MeetingPage, pk=meeting_id)
     registration = get_object_or_404(meeting.registrations.current(), user=request.user)
+    if not _confirmed(request):
+        if registration.holds_seat:
+            consequences = [
+                _(
+                    "Your seat will go to the next person on the waiting list at once, and "
+                    "you cannot get it back. If you register again, you join the back of "
+                    "the queue."
+                )
+            ]
+        else:
+            consequences = [
+                _(
+                    "You lose your place on the waiting list; if you register again, you join the back of the queue."
+                )
+            ]
+        return _confirmation(
+            request,
+            title=_("Cancel your registration?"),
+            question=_("Are you sure you want to cancel your registration for %(meeting)s?")
+            % {"meeting": meeting.title},
+            consequences=consequences,
+            confirm_label=_("Yes, cancel my registration"),
+            keep_label=_("Keep my seat") if registration.holds_seat else _("Keep my place"),
+            keep_url=meeting.url or reverse("network:my_meetings"),
+        )
     try:
         registrations.cancel(registration)
     except registrations.RegistrationError as error:
@@ -162,9 +238,27 @@ def my_meetings(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def regenerate_feed(request):
+    exists = CalendarFeed.objects.filter(user=request.user).exists()
+    if request.method == "GET" and not exists:
+        return redirect("network:my_meetings")
+    if exists and not _confirmed(request):
+        return _confirmation(
+            request,
+            title=_("Make a new calendar address?"),
+            question=_("Are you sure you want a new address for your calendar?"),
+            consequences=[
+                _(
+                    "The old address stops working at once: every calendar application that "
+                    "subscribes to it must be given the new one."
+                )
+            ],
+            confirm_label=_("Yes, make a new address"),
+            keep_label=_("Keep my address"),
+            keep_url=reverse("network:my_meetings"),
+        )
     feed, created = CalendarFeed.objects.get_or_create(user=request.user)
     if not created:
         feed.regenerate()

@@ -5,6 +5,7 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import personal_data
+from .models import UserLanguage
+from .user_language import set_language
 
 
 class CloseAccountForm(forms.Form):
@@ -38,14 +41,37 @@ class CloseAccountForm(forms.Form):
         return password
 
 
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = UserLanguage
+        fields = ["chosen"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [
+            ("", _("The language I last used on the site")),
+            *settings.LANGUAGES,
+        ]
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request):
+    setting = UserLanguage.objects.filter(user=request.user).first() or UserLanguage(
+        user=request.user
+    )
+    form = LanguageForm(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        set_language(request.user, chosen=form.cleaned_data["chosen"])
+        messages.success(request, _("Erfa will write to you in the language you chose."))
+        return redirect("account:account")
     return render(
         request,
         "portal/account/account.html",
         {
             "may_close": personal_data.may_close_account(request.user),
             "notes_days": settings.ERFA_ATTENDEE_NOTES_RETENTION_DAYS,
+            "language_form": form,
         },
     )
 

@@ -12,3 +12,23 @@ class PortalConfig(AppConfig):
         from .converters import register
 
         register()
+
+        # A page saved without a slug gets one from its title in Wagtail's
+        # Page._set_core_field_defaults, through the module's ``slugify``: make it transliterate
+        # æ/ø/å like the admin's JavaScript does (tests/portal/test_slugs.py checks it still works).
+        import wagtail.models.pages
+
+        from .slugs import slugify
+
+        wagtail.models.pages.slugify = slugify
+
+        # A slug typed into the admin's slug field keeps its æ/ø/å as ae/o/a too.
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
+        from wagtail.admin.widgets import SlugInput
+
+        from .slugs import ADMIN_SLUG_FORMATTERS
+
+        register_form_field_override(
+            models.SlugField, override={"widget": SlugInput(formatters=ADMIN_SLUG_FORMATTERS)}
+        )

@@ -228,3 +228,39 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.object_id} → {self.recipient}"
+
+
+class UserLanguage(models.Model):
+    """The language Erfa writes to a user in: e-mails, and Wagtail's own workflow mail.
+
+    ``chosen`` is the user's setting (blank: follow the site); ``last_used`` is the interface
+    language of their latest visit, recorded by ``portal.user_language``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="erfa_language",
+        verbose_name=_("user"),
+    )
+    chosen = models.CharField(
+        _("language for e-mail"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Blank: the language you last used on the site."),
+    )
+    last_used = models.CharField(
+        _("language last used"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        verbose_name = _("language setting")
+        verbose_name_plural = _("language settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.effective}"
+
+    @property
+    def effective(self) -> str:
+        return self.chosen or self.last_used or settings.LANGUAGE_CODE

@@ -1,14 +1,27 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on their own: the SVG icon base.html links to."""
+
+    permanent = False  # the static file's hashed name changes with its content
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("portal/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

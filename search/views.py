@@ -43,6 +43,9 @@ def search_view(request):
             "facets": facets,
             "page_obj": page_obj,
             "query_string": query_without_page.urlencode(),
+            "selected_filter_count": sum(
+                1 for _name, _legend, values in facets for value in values if value.selected
+            ),
             "has_filters": bool(results and form.is_bound and form.is_valid() and form.filters()),
         },
     )

@@ -1,4 +1,5 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 
@@ -35,9 +36,12 @@ def networks_sharing_case(context, case):
 
 
 @register.simple_tag
-def registration_form_fields() -> SafeString:
-    """The fields of the registration form on a meeting page (notes for the organisers)."""
-    return RegistrationForm().as_div()
+def registration_form_fields(form: RegistrationForm | None = None) -> SafeString:
+    """The fields of the registration form on a meeting page (notes for the organisers):
+    a new form, or the one sent back with its errors (views.register)."""
+    return render_to_string(
+        "network/includes/registration_form_fields.html", {"form": form or RegistrationForm()}
+    )
 
 
 @register.simple_tag

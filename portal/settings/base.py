@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers the language a signed-in user reads the site in: their e-mails follow it.
+    "portal.user_language.RememberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -195,6 +197,9 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = "Erfa"
+# ASCII slugs, transliterated (æ → ae, ø → o, å → a) by the admin's JavaScript and by
+# portal.slugs on the server alike; existing pages keep the slugs they have.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The site's public root URL: every absolute link in e-mails, calendar feeds and exports, and
 # Wagtail's admin links, start with it (portal/site_url.py). production.py requires it.
 ERFA_BASE_URL = os.environ.get("ERFA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

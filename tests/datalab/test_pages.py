@@ -8,6 +8,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
+from openpyxl import load_workbook
 
 from datalab import dashboard
 from datalab.forms import DashboardFilters
@@ -65,7 +66,13 @@ def test_every_chart_has_a_table_and_downloads_of_the_same_data(client, cases):
         csv_link = section.find("a", string="CSV")["href"]
         assert f"{FILTERS}&format=csv" in csv_link
         exported = list(csv.reader(io.StringIO(client.get(csv_link).content.decode("utf-8-sig"))))
-        assert exported == table, key
+        assert exported == table, key  # English: "," between cells and a decimal point
+
+        xlsx_link = section.find("a", string="Excel (XLSX)")["href"]
+        assert xlsx_link == csv_link.replace("format=csv", "format=xlsx")
+        sheet = load_workbook(io.BytesIO(client.get(xlsx_link).content)).active
+        workbook_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert workbook_rows == [chart.header(), *json.loads(json.dumps(chart.rows))], key
 
         data = client.get(section.find("a", string="JSON")["href"]).json()
         assert data["columns"] == chart.header()
@@ -89,7 +96,7 @@ def test_invalid_filters_are_reported_and_ignored(client, cases):
 
 def test_unknown_chart_or_format_is_not_found(client, cases):
     assert client.get("/datalab/charts/nothing/").status_code == 404
-    assert client.get("/datalab/charts/cases-by-topic/?format=xlsx").status_code == 404
+    assert client.get("/datalab/charts/cases-by-topic/?format=ods").status_code == 404
 
 
 def test_pages_reference_only_this_site(client, cases, organisations):

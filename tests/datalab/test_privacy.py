@@ -9,6 +9,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from openpyxl import load_workbook
 from wagtail.models import PageViewRestriction
 
 from datalab.models import DatalabSnapshot
@@ -133,6 +134,32 @@ def test_map_download_neutralises_formulas_and_keeps_negative_numbers(client, ma
     assert row[5:] == ["-0.5", "0.25"]  # numbers are not quoted
 
 
+@pytest.mark.parametrize("language", ["sv", "da"])
+def test_map_download_in_swedish_and_danish_uses_semicolons_and_decimal_commas(
+    client, make_case, language
+):
+    map_snapshot(make_case("@SUM(A1:A9)"))
+    response = client.get("/datalab/map/?format=csv", HTTP_ACCEPT_LANGUAGE=language)
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    header, row = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    assert len(header) == len(row) > 2
+    assert row[0] == "'@SUM(A1:A9)"
+    assert row[-2:] == ["-0,5", "0,25"]
+
+
+def test_map_download_as_xlsx_keeps_numbers_and_stores_formulas_as_text(client, make_case):
+    map_snapshot(make_case("=cmd|' /C calc'!A0"))
+    response = client.get("/datalab/map/?format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, row = sheet.iter_rows()
+    assert header[0].font.bold and sheet.freeze_panes == "A2"
+    assert row[0].value == "=cmd|' /C calc'!A0" and row[0].data_type == "s"
+    assert [cell.value for cell in row[-2:]] == [-0.5, 0.25]
+    assert {cell.data_type for cell in row[-2:]} == {"n"}
+
+
 def test_theme_sizes_count_only_cases_visible_now(client, make_case):
     """Before the refresh has run, a case made private no longer counts in its theme."""
     private, public = make_case("Chattbot för kundtjänst"), make_case("Chatbot i borgerservice")
@@ -149,6 +176,10 @@ def test_compare_download_neutralises_formulas_in_organisation_names(client, org
     OrganisationFactory(slug="evil", name="+cmd|' /C calc'!A0")
     rows = csv_rows(client.get("/datalab/compare/?org=skatteverket&org=evil&format=csv"))
     assert rows[0] == ["Topic", "Skatteverket", "'+cmd|' /C calc'!A0"]
+    workbook = client.get("/datalab/compare/?org=skatteverket&org=evil&format=xlsx").content
+    header = next(load_workbook(io.BytesIO(workbook)).active.iter_rows())
+    assert [cell.value for cell in header] == ["Topic", "Skatteverket", "+cmd|' /C calc'!A0"]
+    assert {cell.data_type for cell in header} == {"s"}
 
 
 @pytest.fixture

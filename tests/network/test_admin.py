@@ -1,10 +1,13 @@
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from network import registrations
 from network.models import MeetingPage
@@ -37,27 +40,94 @@ def registered(meeting, network):
     return anna
 
 
-def test_coordinator_downloads_the_attendee_list_as_csv(client, meeting, coordinator, registered):
+def test_coordinator_downloads_the_attendee_list_as_csv(
+    client, meeting, coordinator, registered, settings
+):
+    settings.LANGUAGE_CODE = "en"  # the English words, whatever the translations say
     client.force_login(coordinator)
     response = client.get(f"/admin/network/meetings/{meeting.pk}/attendees.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert 'filename="' in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('-attendees.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
     assert rows[0] == [
-        "name",
-        "email",
-        "organisation",
-        "status",
-        "registered at",
-        "dietary needs",
-        "accessibility needs",
+        "Name",
+        "Email",
+        "Organisation",
+        "Status",
+        "Registered at",
+        "Dietary needs",
+        "Accessibility needs",
     ]
     assert len(rows) == 4
     anna = rows[1]
-    assert anna[:4] == ["Anna Berg", "anna@example.org", "Lantmäteriet", "registered"]
+    assert anna[:4] == ["Anna Berg", "anna@example.org", "Lantmäteriet", "Registered"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", anna[4])
     assert anna[5] == "'=HYPERLINK(1)"  # no formula for spreadsheets to run
     assert anna[6] == "Hörslinga"
-    assert [row[3] for row in rows[1:]] == ["registered", "registered", "waitlisted"]
+    assert [row[3] for row in rows[1:]] == ["Registered", "Registered", "On the waiting list"]
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "waitlisted", "date_pattern"),
+    [
+        ("sv", "Namn", "På väntelistan", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+        ("da", "Navn", "På ventelisten", r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}"),
+    ],
+)
+def test_attendee_csv_follows_the_coordinators_language(
+    client, meeting, coordinator, registered, language, header, waitlisted, date_pattern
+):
+    """Excel in Swedish or Danish reads ";" between cells; headers and statuses translated."""
+    client.force_login(coordinator)
+    response = client.get(
+        f"/admin/network/meetings/{meeting.pk}/attendees.csv", HTTP_ACCEPT_LANGUAGE=language
+    )
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0][0] == header
+    assert len(rows[0]) == 7
+    assert rows[3][3] == waitlisted
+    assert re.fullmatch(date_pattern, rows[1][4])
+    assert rows[1][5] == "'=HYPERLINK(1)"
+
+
+def test_coordinator_downloads_the_attendee_list_as_xlsx(
+    client, meeting, coordinator, registered, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(coordinator)
+    page = BeautifulSoup(
+        client.get(f"/admin/network/meetings/{meeting.pk}/").content, "html.parser"
+    )
+    csv_link = page.find("a", href=f"/admin/network/meetings/{meeting.pk}/attendees.csv")
+    xlsx_link = page.find("a", href=f"/admin/network/meetings/{meeting.pk}/attendees.xlsx")
+    assert csv_link is not None and xlsx_link is not None  # XLSX beside every CSV
+    response = client.get(xlsx_link["href"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].value == "Name" and sheet["A1"].font.bold
+    anna = list(sheet[2])
+    assert [cell.value for cell in anna[:4]] == [
+        "Anna Berg",
+        "anna@example.org",
+        "Lantmäteriet",
+        "Registered",
+    ]
+    assert isinstance(anna[4].value, datetime)  # a date a spreadsheet can sort
+    assert anna[5].value == "=HYPERLINK(1)"
+    assert anna[5].data_type == "s"  # stored as text, never as a formula
+    assert sheet.max_row == 4
+
+
+def test_other_coordinators_get_no_xlsx_either(client, meeting, other_network, registered):
+    client.force_login(make_coordinator(other_network))
+    assert client.get(f"/admin/network/meetings/{meeting.pk}/attendees.xlsx").status_code == 403
 
 
 def test_coordinator_of_another_network_gets_403(client, meeting, other_network, registered):

@@ -118,7 +118,7 @@ def test_a_new_feed_address_retires_the_old_one(client, member):
     first = CalendarFeed.objects.get(user=member)
     old = first.token
     assert client.get(f"/members/network/feeds/{old}.ics").status_code == 200
-    client.post("/members/network/feeds/new/")
+    client.post("/members/network/feeds/new/", {"confirm": "yes"})
     second = CalendarFeed.objects.get(user=member)
     new = second.token
     assert new != old

@@ -21,7 +21,9 @@ def test_cancel_with_a_next_that_is_not_a_path_goes_back_to_the_meeting(
     # A "next" without a slash was taken for a view name by redirect(): NoReverseMatch, a 500.
     registrations.register(meeting, member)
     client.force_login(member)
-    response = client.post(f"/members/network/meetings/{meeting.pk}/cancel/", {"next": next_value})
+    response = client.post(
+        f"/members/network/meetings/{meeting.pk}/cancel/", {"next": next_value, "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert response["Location"] == meeting.url
     assert not meeting.registrations.current().exists()
@@ -32,6 +34,6 @@ def test_cancel_still_goes_back_to_a_local_path(client, meeting, member):
     client.force_login(member)
     response = client.post(
         f"/members/network/meetings/{meeting.pk}/cancel/",
-        {"next": "/members/network/my-meetings/"},
+        {"next": "/members/network/my-meetings/", "confirm": "yes"},
     )
     assert response["Location"] == "/members/network/my-meetings/"

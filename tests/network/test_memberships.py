@@ -74,7 +74,7 @@ def test_joining_needs_a_post(client, network):
 
 def test_members_can_leave_and_ask_again(client, network, member):
     client.force_login(member)
-    client.post(f"/members/network/networks/{network.pk}/leave/")
+    client.post(f"/members/network/networks/{network.pk}/leave/", {"confirm": "yes"})
     assert Membership.objects.get(user=member).status == "left"
     assert not network.is_active_member(member)
     client.post(f"/members/network/networks/{network.pk}/join/")

@@ -70,7 +70,7 @@ def test_register_and_cancel_through_the_views(client, meeting, member):
     registration = meeting.registrations.get(user=member)
     assert registration.status == "registered" and registration.dietary_needs == "Vegetarian"
     assert meeting.title in client.get("/members/network/my-meetings/").content.decode()
-    client.post(f"/members/network/meetings/{meeting.pk}/cancel/")
+    client.post(f"/members/network/meetings/{meeting.pk}/cancel/", {"confirm": "yes"})
     registration.refresh_from_db()
     assert registration.status == "cancelled"
     assert meeting.title not in client.get("/members/network/my-meetings/").content.decode()

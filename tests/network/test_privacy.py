@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from openpyxl import load_workbook
 from wagtail.models import PageViewRestriction
 
 from network import registrations
@@ -86,9 +87,15 @@ def test_attendee_csv_neutralises_formulas(client, meeting, coordinator, network
     response = client.get(f"/admin/network/meetings/{meeting.pk}/attendees.csv")
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=";"))
     written = [cell for row in rows[1:] for cell in row[5:]]
     assert written == ["'" + note for note in notes]
+
+    workbook = client.get(f"/admin/network/meetings/{meeting.pk}/attendees.xlsx").content
+    cells = [row[5:] for row in load_workbook(io.BytesIO(workbook)).active.iter_rows()][1:]
+    # XML reads a carriage return back as a line feed; the text is otherwise as written.
+    assert [cell.value for row in cells for cell in row] == [n.replace("\r", "\n") for n in notes]
+    assert {cell.data_type for row in cells for cell in row} == {"s"}  # text, not formulas
 
 
 def test_a_deactivated_users_feed_stops_serving(client, meeting, member):

@@ -104,5 +104,5 @@ def test_attendee_list_and_csv_show_removed_notes(client, network, coordinator, 
     response = client.get(f"/admin/network/meetings/{meeting.pk}/attendees.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][3] == "attended"
+    assert rows[1][3] == "Attended"
     assert rows[1][5:7] == ["(removed)", "(removed)"]

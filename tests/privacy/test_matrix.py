@@ -6,11 +6,15 @@ A URL pattern of the project's own apps that is neither walked here nor listed a
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
 from wagtail.models import get_page_models
 
 from datalab.dashboard import CHARTS
+from portal.csv_export import XLSX_CONTENT_TYPE
 
 from .world import ROLES, SITE_ALLOWED, TOPIC_WORD, World, build_world, may_see
 
@@ -36,6 +40,7 @@ WALKED = {
     "network_admin:membership_requests",
     "network_admin:attendees",
     "network_admin:attendees_csv",
+    "network_admin:attendees_xlsx",
     "network_admin:message",
     "cases:my_submissions",
     "cases:share",
@@ -45,17 +50,18 @@ WALKED = {
 # Actions that take a POST and show no one else's data; their effects are tested per app.
 EXEMPT = {
     "network:join": "POST action on the visitor's own membership",
-    "network:leave": "POST action on the visitor's own membership",
+    "network:leave": "the visitor's own membership: a confirmation page, then a POST action",
     "network:approve_membership": "POST action, coordinators of that network only",
     "network:decline_membership": "POST action, coordinators of that network only",
     "network:register": "POST action on the visitor's own registration",
-    "network:cancel": "POST action on the visitor's own registration",
-    "network:regenerate_feed": "POST action on the visitor's own feed",
+    "network:cancel": "the visitor's own registration: a confirmation page, then a POST action",
+    "network:regenerate_feed": "the visitor's own feed: a confirmation page, then a POST action",
     "network_admin:copy": "POST action, coordinators of that network only",
     "network_admin:publish_lessons": "POST action, coordinators of that network only",
     "network_admin:set_attendance": "POST action, coordinators of that network only",
     "account:close": "the visitor's own account; a confirmation form",
     "account:closed": "a static goodbye page",
+    "favicon": "a redirect to the static icon",
 }
 OWN_APPS = ("portal.", "cases.", "network.", "search.", "datalab.")
 PAGE_KEYS = [
@@ -96,9 +102,14 @@ def urls_to_walk(world: World, role: str) -> list[str]:
         "/datalab/map/",
         "/datalab/map/?format=csv",
         "/datalab/map/?format=json",
+        "/datalab/map/?format=xlsx",
         f"/datalab/experts/?q={TOPIC_WORD}",
         "/datalab/compare/",
-        *(f"/datalab/charts/{key}/?format={fmt}" for key in CHARTS for fmt in ("json", "csv")),
+        *(
+            f"/datalab/charts/{key}/?format={fmt}"
+            for key in CHARTS
+            for fmt in ("json", "csv", "xlsx")
+        ),
         "/members/network/my-meetings/",
         "/members/cases/mine/",
         "/members/cases/share/",
@@ -130,7 +141,7 @@ def urls_to_walk(world: World, role: str) -> list[str]:
         *(
             f"/admin/network/meetings/{pages[key].pk}/{suffix}"
             for key in ("meeting_a", "meeting_b")
-            for suffix in ("", "attendees.csv", "message/")
+            for suffix in ("", "attendees.csv", "attendees.xlsx", "message/")
         ),
     ]
     if role != "anonymous":
@@ -149,6 +160,11 @@ def _read(client, url: str) -> tuple[int, str]:
         body = b"".join(response.streaming_content)
     else:
         body = response.content
+    if response.get("Content-Type", "").startswith(XLSX_CONTENT_TYPE):
+        # A workbook is a zip: read its cells, so that the markers can be looked for.
+        sheet = load_workbook(io.BytesIO(body)).active
+        cells = (str(value) for row in sheet.iter_rows(values_only=True) for value in row)
+        return response.status_code, " ".join(cells).lower()
     return response.status_code, body.decode("utf-8", "replace").lower()
 
 
@@ -171,6 +187,11 @@ SEEN_BY_THOSE_ALLOWED = [
         "coordinator_a",
         "zqdietnotea",
         lambda w: f"/admin/network/meetings/{w.pages['meeting_a'].pk}/attendees.csv",
+    ),
+    (
+        "coordinator_a",
+        "zqdietnotea",
+        lambda w: f"/admin/network/meetings/{w.pages['meeting_a'].pk}/attendees.xlsx",
     ),
 ]
 
