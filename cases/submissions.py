@@ -86,10 +86,12 @@ def notify_moderators(page: CaseStudyPage) -> int:
     )
     edit_url = absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     owner = page.owner.get_full_name() or page.owner.get_username()
+    # A moderator who has no language yet reads the submitting member's (the task's).
+    task_language = (translation.get_language() or "")[:2]
     sent = 0
     with get_connection() as connection:
         for moderator in moderators:
-            with translation.override(language_for(moderator)):
+            with translation.override(language_for(moderator, fallback=task_language)):
                 subject = _("New experience to review: %(title)s") % {"title": page.title}
                 body = "\n\n".join(
                     [

@@ -187,6 +187,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Erfa <no-reply@erfa.example>")
+# Where the accessibility statement (/accessibility/) asks visitors to report a problem.
+ERFA_ACCESSIBILITY_CONTACT = os.environ.get(
+    "ERFA_ACCESSIBILITY_CONTACT", "tillganglighet@erfa.example"
+)
 
 # Background work (indexing, notifications). The database backend is run by `manage.py
 # db_worker`; development and tests run tasks immediately.

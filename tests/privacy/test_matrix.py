@@ -62,6 +62,7 @@ EXEMPT = {
     "account:close": "the visitor's own account; a confirmation form",
     "account:closed": "a static goodbye page",
     "favicon": "a redirect to the static icon",
+    "accessibility": "the accessibility statement: static text, the same for everyone",
 }
 OWN_APPS = ("portal.", "cases.", "network.", "search.", "datalab.")
 PAGE_KEYS = [

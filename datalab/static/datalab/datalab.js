@@ -13,6 +13,12 @@
     }
     var figure = JSON.parse(source.textContent);
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      // The figure's label names the chart and points to the table beside it; the SVG's
+      // axis ticks and labels, read one by one, would only be noise to a screen reader. The
+      // mode bar's buttons stay reachable (a role="img" around them would hide them).
+      element.querySelectorAll("svg.main-svg").forEach(function (svg) {
+        svg.setAttribute("aria-hidden", "true");
+      });
       element.classList.add("datalab-figure--drawn");
     });
     if (element.hasAttribute("data-clickable")) {

@@ -1,0 +1,135 @@
+"""The main pages under axe-core: no "serious" or "critical" violation, in Swedish, Danish
+and English, on a desktop screen and on a phone.
+
+This is the automated part of what the accessibility statement (/accessibility/) reports;
+axe finds perhaps half of what WCAG asks, so it is a floor, not a proof.
+"""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cases.models import CaseIndexPage, CaseStudyPage
+from search.state import reset_caches
+from tests.factories import (
+    LessonIndexPageFactory,
+    LessonLearnedPageFactory,
+    MeetingPageFactory,
+    NetworkIndexPageFactory,
+    NetworkPageFactory,
+    OrganisationFactory,
+    TopicFactory,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 390, "height": 844}}
+LANGUAGES = ("sv", "da", "en")
+BLOCKING = {"serious", "critical"}
+DRAWN = ".datalab-figure--drawn"
+
+CASES = [
+    ("Chattbot i kontaktcenter", "sv", "SE", "En chattbot svarar invånarna på vanliga frågor."),
+    ("Chatbot i borgerservice", "da", "DK", "En chatbot besvarer borgernes spørgsmål."),
+    ("Öppna geodata", "sv", "SE", "Kartor och fastighetsdata släpps fritt som öppna data."),
+]
+
+
+@pytest.fixture
+def site(home_page, settings, tmp_path):
+    settings.ERFA_INDEX_DIR = tmp_path / "index"
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
+    reset_caches()
+    index = CaseIndexPage(title="Fallstudier", slug="cases")
+    home_page.add_child(instance=index)
+    topic = TopicFactory(slug="service", name_en="Service")
+    organisations = {
+        "SE": OrganisationFactory(country="SE"),
+        "DK": OrganisationFactory(country="DK"),
+    }
+    cases = []
+    for number, (title, language, country, summary) in enumerate(CASES):
+        case = CaseStudyPage(
+            title=title,
+            slug=slugify(title),
+            summary=summary,
+            language=language,
+            country=country,
+            start_date=f"{2020 + number}-01-01",
+            live=False,
+        )
+        case.organisations = [organisations[country]]
+        case.topics = [topic]
+        index.add_child(instance=case)
+        case.save_revision().publish()  # autocommit: indexing and the map refresh run now
+        cases.append(case)
+    lesson = LessonLearnedPageFactory(parent=LessonIndexPageFactory(parent=home_page))
+    network = NetworkPageFactory(parent=NetworkIndexPageFactory(parent=home_page))
+    start = timezone.now() + timedelta(days=10)
+    meeting = MeetingPageFactory(parent=network, start=start, end=start + timedelta(hours=2))
+    se, dk = organisations["SE"].slug, organisations["DK"].slug
+    yield [
+        ("/", None),
+        ("/cases/", None),
+        (cases[0].url, None),
+        (lesson.get_parent().url, None),
+        (network.get_parent().url, None),
+        (network.url, None),
+        (meeting.url, None),
+        ("/search/?q=chattbot", "ol.search-results"),
+        ("/datalab/", DRAWN),
+        ("/datalab/map/", DRAWN),
+        ("/datalab/experts/?q=chatbot", None),
+        (f"/datalab/compare/?org={se}&org={dk}", DRAWN),
+        ("/accounts/login/", None),
+        ("/accessibility/", None),
+    ]
+    reset_caches()
+
+
+def _describe(where: str, violation: dict) -> str:
+    targets = "; ".join(
+        " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+        for node in violation["nodes"]
+    )
+    return (
+        f"{where}: {violation['id']} ({violation['impact']}) – {violation['help']}\n"
+        f"    targets: {targets}"
+    )
+
+
+def test_main_pages_have_no_serious_or_critical_violations(browser, live_server, site):
+    axe = Axe()
+    found = []
+    for viewport_name, viewport in VIEWPORTS.items():
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            for language in LANGUAGES:
+                context.add_cookies(
+                    [{"name": "django_language", "value": language, "url": live_server.url}]
+                )
+                for path, wait_for in site:
+                    response = page.goto(f"{live_server.url}{path}")
+                    assert response.ok, f"{path}: {response.status}"
+                    assert page.locator("html").get_attribute("lang") == language, path
+                    if wait_for:
+                        page.wait_for_selector(wait_for)
+                    page.wait_for_load_state("networkidle")
+                    results = axe.run(page)
+                    where = f"{viewport_name} {language} {path}"
+                    found += [
+                        _describe(where, violation)
+                        for violation in results.response["violations"]
+                        if violation["impact"] in BLOCKING
+                    ]
+        finally:
+            context.close()
+    assert not found, f"{len(found)} serious or critical violation(s):\n" + "\n".join(found)
