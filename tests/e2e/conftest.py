@@ -54,3 +54,54 @@ def log_in(page, live_server):
         page.wait_for_load_state()
 
     return _log_in
+
+
+# Cases in both languages the browser tests publish: title, language, country, summary.
+CASES = [
+    ("Chattbot i kontaktcenter", "sv", "SE", "En chattbot svarar invånarna på vanliga frågor."),
+    ("Chatbot i borgerservice", "da", "DK", "En chatbot besvarer borgernes spørgsmål."),
+    ("Öppna geodata", "sv", "SE", "Kartor och fastighetsdata släpps fritt som öppna data."),
+    ("Åbne data om virksomheder", "da", "DK", "Data om virksomheder udgives frit via et API."),
+    ("Riskbaserad tillsyn", "sv", "SE", "Urval till tillsyn görs med en riskmodell."),
+]
+
+
+@pytest.fixture
+def publish_cases(home_page, settings, tmp_path):
+    """``publish_cases(n)``: the first ``n`` of CASES published under /cases/, indexed and
+    mapped by the tasks publication enqueues; returns (cases, organisations by country)."""
+    from django.utils.text import slugify
+
+    from cases.models import CaseIndexPage, CaseStudyPage
+    from search.state import reset_caches
+    from tests.factories import OrganisationFactory, TopicFactory
+
+    settings.ERFA_INDEX_DIR = tmp_path / "index"
+    settings.ERFA_SEARCH = {"STATE_TTL": 0}
+    reset_caches()
+
+    def publish(count: int = len(CASES)):
+        index = CaseIndexPage(title="Fallstudier", slug="cases")
+        home_page.add_child(instance=index)
+        topic = TopicFactory(slug="service", name_en="Service")
+        organisations = {country: OrganisationFactory(country=country) for country in ("SE", "DK")}
+        cases = []
+        for number, (title, language, country, summary) in enumerate(CASES[:count]):
+            case = CaseStudyPage(
+                title=title,
+                slug=slugify(title),
+                summary=summary,
+                language=language,
+                country=country,
+                start_date=f"{2020 + number}-01-01",
+                live=False,
+            )
+            case.organisations = [organisations[country]]
+            case.topics = [topic]
+            index.add_child(instance=case)
+            case.save_revision().publish()  # autocommit: indexing and the map refresh run now
+            cases.append(case)
+        return cases, organisations
+
+    yield publish
+    reset_caches()

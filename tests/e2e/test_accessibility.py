@@ -10,18 +10,13 @@ from datetime import timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from django.utils.text import slugify
 
-from cases.models import CaseIndexPage, CaseStudyPage
-from search.state import reset_caches
 from tests.factories import (
     LessonIndexPageFactory,
     LessonLearnedPageFactory,
     MeetingPageFactory,
     NetworkIndexPageFactory,
     NetworkPageFactory,
-    OrganisationFactory,
-    TopicFactory,
 )
 
 pytestmark = [
@@ -34,41 +29,10 @@ LANGUAGES = ("sv", "da", "en")
 BLOCKING = {"serious", "critical"}
 DRAWN = ".datalab-figure--drawn"
 
-CASES = [
-    ("Chattbot i kontaktcenter", "sv", "SE", "En chattbot svarar invånarna på vanliga frågor."),
-    ("Chatbot i borgerservice", "da", "DK", "En chatbot besvarer borgernes spørgsmål."),
-    ("Öppna geodata", "sv", "SE", "Kartor och fastighetsdata släpps fritt som öppna data."),
-]
-
 
 @pytest.fixture
-def site(home_page, settings, tmp_path):
-    settings.ERFA_INDEX_DIR = tmp_path / "index"
-    settings.ERFA_SEARCH = {"STATE_TTL": 0}
-    reset_caches()
-    index = CaseIndexPage(title="Fallstudier", slug="cases")
-    home_page.add_child(instance=index)
-    topic = TopicFactory(slug="service", name_en="Service")
-    organisations = {
-        "SE": OrganisationFactory(country="SE"),
-        "DK": OrganisationFactory(country="DK"),
-    }
-    cases = []
-    for number, (title, language, country, summary) in enumerate(CASES):
-        case = CaseStudyPage(
-            title=title,
-            slug=slugify(title),
-            summary=summary,
-            language=language,
-            country=country,
-            start_date=f"{2020 + number}-01-01",
-            live=False,
-        )
-        case.organisations = [organisations[country]]
-        case.topics = [topic]
-        index.add_child(instance=case)
-        case.save_revision().publish()  # autocommit: indexing and the map refresh run now
-        cases.append(case)
+def site(home_page, publish_cases):
+    cases, organisations = publish_cases(3)
     lesson = LessonLearnedPageFactory(parent=LessonIndexPageFactory(parent=home_page))
     network = NetworkPageFactory(parent=NetworkIndexPageFactory(parent=home_page))
     start = timezone.now() + timedelta(days=10)
@@ -90,7 +54,6 @@ def site(home_page, settings, tmp_path):
         ("/accounts/login/", None),
         ("/accessibility/", None),
     ]
-    reset_caches()
 
 
 def _describe(where: str, violation: dict) -> str:

@@ -9,11 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django.utils.text import slugify
 
-from cases.models import CaseIndexPage, CaseStudyPage
 from network import registrations
-from search.state import reset_caches
 from tests.factories import (
     LessonIndexPageFactory,
     LessonLearnedPageFactory,
@@ -22,8 +19,6 @@ from tests.factories import (
     MembershipFactory,
     NetworkIndexPageFactory,
     NetworkPageFactory,
-    OrganisationFactory,
-    TopicFactory,
     UserFactory,
 )
 
@@ -44,40 +39,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 CSP_CONSOLE = ("Refused to", "Content Security Policy")
 
-CASES = [
-    ("Chattbot i kontaktcenter", "sv", "SE", "En chattbot svarar invånarna på vanliga frågor."),
-    ("Chatbot i borgerservice", "da", "DK", "En chatbot besvarer borgernes spørgsmål."),
-    ("Öppna geodata", "sv", "SE", "Kartor och fastighetsdata släpps fritt som öppna data."),
-    ("Åbne data om virksomheder", "da", "DK", "Data om virksomheder udgives frit via et API."),
-]
-
 
 @pytest.fixture
-def site(home_page, settings, tmp_path):
+def site(home_page, publish_cases):
     """A little of everything: cases (indexed and mapped), lessons, a network and a meeting."""
-    settings.ERFA_INDEX_DIR = tmp_path / "index"
-    settings.ERFA_SEARCH = {"STATE_TTL": 0}
-    reset_caches()
-    index = CaseIndexPage(title="Fallstudier", slug="cases")
-    home_page.add_child(instance=index)
-    topic = TopicFactory(slug="service", name_en="Service")
-    organisations = [OrganisationFactory(country="SE"), OrganisationFactory(country="DK")]
-    cases = []
-    for number, (title, language, country, summary) in enumerate(CASES):
-        case = CaseStudyPage(
-            title=title,
-            slug=slugify(title),
-            summary=summary,
-            language=language,
-            country=country,
-            start_date=f"{2020 + number}-01-01",
-            live=False,
-        )
-        case.organisations = [organisations[0] if country == "SE" else organisations[1]]
-        case.topics = [topic]
-        index.add_child(instance=case)
-        case.save_revision().publish()  # autocommit: indexing and the map refresh run now
-        cases.append(case)
+    cases, by_country = publish_cases(4)
+    organisations = [by_country["SE"], by_country["DK"]]
     lesson = LessonLearnedPageFactory(parent=LessonIndexPageFactory(parent=home_page))
     network = NetworkPageFactory(parent=NetworkIndexPageFactory(parent=home_page))
     start = timezone.now() + timedelta(days=10)
@@ -93,7 +60,6 @@ def site(home_page, settings, tmp_path):
         "meeting": meeting,
         "organisations": organisations,
     }
-    reset_caches()
 
 
 @pytest.fixture

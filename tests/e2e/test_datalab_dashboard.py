@@ -3,12 +3,9 @@
 import io
 
 import pytest
-from django.utils.text import slugify
 from PIL import Image
 
-from cases.models import CaseIndexPage, CaseStudyPage
-from search.state import reset_caches
-from tests.factories import OrganisationFactory, TopicFactory
+from tests.e2e.conftest import CASES
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,40 +13,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CASES = [
-    ("Chattbot i kontaktcenter", "sv", "SE", "En chattbot svarar invånarna på vanliga frågor."),
-    ("Chatbot i borgerservice", "da", "DK", "En chatbot besvarer borgernes spørgsmål."),
-    ("Öppna geodata", "sv", "SE", "Kartor och fastighetsdata släpps fritt som öppna data."),
-    ("Åbne data om virksomheder", "da", "DK", "Data om virksomheder udgives frit via et API."),
-    ("Riskbaserad tillsyn", "sv", "SE", "Urval till tillsyn görs med en riskmodell."),
-]
-
 
 @pytest.fixture
-def datalab_content(home_page, settings, tmp_path):
+def datalab_content(publish_cases):
     """Published cases, indexed and mapped by the tasks their publication enqueues."""
-    settings.ERFA_INDEX_DIR = tmp_path / "index"
-    settings.ERFA_SEARCH = {"STATE_TTL": 0}
-    reset_caches()
-    index = CaseIndexPage(title="Fallstudier", slug="cases")
-    home_page.add_child(instance=index)
-    topic = TopicFactory(slug="service", name_en="Service")
-    for number, (title, language, country, summary) in enumerate(CASES):
-        case = CaseStudyPage(
-            title=title,
-            slug=slugify(title),
-            summary=summary,
-            language=language,
-            country=country,
-            start_date=f"{2020 + number}-01-01",
-            live=False,
-        )
-        case.organisations = [OrganisationFactory(country=country)]
-        case.topics = [topic]
-        index.add_child(instance=case)
-        case.save_revision().publish()  # autocommit: indexing and the map refresh run now
-    yield
-    reset_caches()
+    publish_cases()
 
 
 def distinct_colours(png: bytes) -> int:
