@@ -40,8 +40,10 @@ class ImportDocumentsForm(forms.Form):
     files = MultipleFileField(
         label=_("Documents"),
         help_text=_(
-            "One or more .html, .htm, .txt or .md files, at most 5 MB each. Each becomes a "
-            "case study; its text goes into “approach”."
+            "One or more .html, .htm, .txt or .md files (at most 5 MB each), or PDF, Word "
+            "(.docx) or OpenDocument (.odt) reports (at most 50 MB each). Each becomes a case "
+            "study; its text goes into “approach”, and a report is attached to its case, "
+            "where search reads all of it."
         ),
         widget=MultipleFileInput(attrs={"accept": ",".join(sorted(SUPPORTED_EXTENSIONS))}),
     )

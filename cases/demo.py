@@ -14,10 +14,11 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from portal.demo_loader import child_page, upsert_page
+from portal.demo_loader import child_page, fill_blank_fields, translation_fields, upsert_page
 from portal.models import HomePage, HomePageFeaturedPage, Organisation, Topic
 
-from .demo_data import CASE_INDEX, CASES, LESSON_INDEX, LESSONS
+from .demo_data import CASE_INDEX, CASES, CONTENT, LESSON_INDEX, LESSONS
+from .demo_reports import load_reports
 from .lessons import create_lesson
 from .models import (
     CaseContact,
@@ -52,13 +53,18 @@ def load() -> None:
         )
     for entry in LESSONS:
         _load_lesson(lesson_index, entry, organisations, topics)
+    load_reports(cases)
     _feature(home, _one_per_language(cases.values()))
 
 
 def _index_page(home: HomePage, model, spec: dict) -> Page:
-    return upsert_page(
+    page = upsert_page(
         home, model, spec["slug"], update=False, title=spec["title"], intro=spec["intro"]
     )
+    translations = translation_fields(
+        CONTENT / "index.yaml", spec.get("translations"), "title seo_title intro"
+    )
+    return fill_blank_fields(page, translations)
 
 
 def _case_page(index: CaseIndexPage, entry: dict) -> CaseStudyPage:

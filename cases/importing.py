@@ -1,4 +1,4 @@
-"""Import HTML, text and Markdown documents as case studies.
+"""Import HTML, text, Markdown and report (PDF, DOCX, ODT) documents as case studies.
 
 One function, ``import_documents``, serves both the ``import_documents`` command and the
 admin upload view. Every file is imported in a transaction of its own, so one bad file
@@ -7,7 +7,8 @@ normalised text are kept on the page: importing the same source again updates th
 with a new revision, and the same text from anywhere is reported as a duplicate.
 
 The body of a document goes into the case's "approach" field, and its opening words into
-the summary; moderators sort out the rest in the admin.
+the summary; moderators sort out the rest in the admin. A report's original file is attached
+to its case, and only its opening goes into "approach" (cases/report_import.py says why).
 """
 
 from __future__ import annotations
@@ -30,14 +31,23 @@ from django.utils.translation import gettext as _
 from portal.faults import fault_point
 from portal.language import detect_language
 from portal.models import Country
+from search.extraction import ExtractionError, check_size
 
 from .models import CaseIndexPage, CaseStudyPage
 from .plain_text import summarise
+from .report_import import (
+    REPORT_EXTENSIONS,
+    ReportError,
+    attach_original,
+    original_document,
+    read_report,
+)
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_EXTENSIONS = frozenset({".html", ".htm", ".txt", ".md"})
-MAX_FILE_SIZE = 5 * 1024 * 1024
+TEXT_EXTENSIONS = frozenset({".html", ".htm", ".txt", ".md"})
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | REPORT_EXTENSIONS
+MAX_FILE_SIZE = 5 * 1024 * 1024  # text files; reports: ERFA_DOCUMENT_MAX_MB (search.extraction)
 SUMMARY_LENGTH = 300
 
 # Page furniture that is not the document: dropped before the text is read.
@@ -156,6 +166,7 @@ class ParsedDocument:
     title: str
     paragraphs: list[tuple[str, bool]]  # (text, is_heading)
     fingerprint: str
+    language_sample: str = ""  # a report's text beyond its opening, to tell its language
 
     @property
     def body_text(self) -> str:
@@ -217,6 +228,8 @@ def import_documents(
 
 def parse_document(data: bytes, extension: str) -> ParsedDocument:
     """Title, paragraphs and fingerprint of a document's bytes; DocumentError when unusable."""
+    if extension in REPORT_EXTENSIONS:
+        return _parse_report(data, extension)
     text = _normalise(_decode(data))
     if not text:
         raise DocumentError(_("the file is empty"))
@@ -232,18 +245,37 @@ def parse_document(data: bytes, extension: str) -> ParsedDocument:
     return ParsedDocument(title=title[:255], paragraphs=paragraphs, fingerprint=fingerprint)
 
 
+def _parse_report(data: bytes, extension: str) -> ParsedDocument:
+    try:
+        title, paragraphs, text = read_report(data, f"report{extension}")
+    except ReportError as error:
+        raise DocumentError(str(error)) from error
+    if not any(not is_heading for _text, is_heading in paragraphs):
+        raise DocumentError(_("no content besides the title"))
+    fingerprint = hashlib.sha256(_normalise(text).encode("utf-8")).hexdigest()
+    return ParsedDocument(title[:255], paragraphs, fingerprint, language_sample=text)
+
+
 def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> ImportResult:
     if source_file.extension not in SUPPORTED_EXTENSIONS:
         raise DocumentError(
-            _("unsupported file type %(extension)s (use .html, .htm, .txt or .md)")
+            _(
+                "unsupported file type %(extension)s (use .html, .htm, .txt, .md, .pdf, .docx or .odt)"
+            )
             % {"extension": source_file.extension or _("without extension")}
         )
-    if source_file.size > MAX_FILE_SIZE:
+    if source_file.extension in REPORT_EXTENSIONS:
+        try:
+            check_size(source_file.size)  # before reading: a huge file never reaches memory
+        except ExtractionError as error:
+            raise DocumentError(error.message) from error
+    elif source_file.size > MAX_FILE_SIZE:
         # Checked before reading, so a huge file never reaches memory.
         raise DocumentError(
             _("too large (%(size).1f MB; at most 5 MB)") % {"size": source_file.size / 1024 / 1024}
         )
-    document = parse_document(source_file.read(), source_file.extension)
+    data = source_file.read()
+    document = parse_document(data, source_file.extension)
 
     existing = CaseStudyPage.objects.filter(source_path=source_file.source).first()
     if existing is not None and existing.source_fingerprint == document.fingerprint:
@@ -262,13 +294,17 @@ def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> 
             )
 
     page = existing.get_latest_revision_as_object() if existing else CaseStudyPage(live=False)
-    detected = language or detect_language(f"{document.title}\n{document.body_text}")
+    detected = language or detect_language(
+        f"{document.title}\n{document.language_sample or document.body_text}"
+    )
     page.title = document.title
     page.summary = summarise(document.body_text, SUMMARY_LENGTH)
     page.approach = document.body_html
     page.language = detected
     page.source_path = source_file.source
     page.source_fingerprint = document.fingerprint
+    if source_file.extension in REPORT_EXTENSIONS:
+        attach_original(page, original_document(data, source_file.source, document.title, user))
     if existing is None:
         page.country = {"sv": Country.SWEDEN, "da": Country.DENMARK}.get(detected, Country.OTHER)
         page.owner = user

@@ -21,7 +21,7 @@ from network.models import MeetingPage, Membership, NetworkPage, Registration
 from portal.models import Organisation, is_member
 from search.visibility import public_pages
 
-from .charts import Chart, bar_figure
+from .charts import Chart, bar_plot
 from .privacy import shown_count
 
 
@@ -142,5 +142,5 @@ def topics_chart(profiles: list[OrganisationProfile]) -> Chart:
         columns=[_("Topic"), *names],
         rows=[[topic, *[counts[name].get(topic, 0) for name in names]] for topic in topics],
     )
-    chart.figure = bar_figure(chart, horizontal=True)
+    chart.plot = bar_plot(chart)
     return chart

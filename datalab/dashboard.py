@@ -22,7 +22,7 @@ from portal.models import Country, Organisation, Topic
 from search.query_log import query_counts
 from search.visibility import public_pages
 
-from .charts import Chart, bar_figure
+from .charts import PALETTE, Chart, bar_plot
 from .forms import DashboardFilters
 from .privacy import min_group_size
 
@@ -68,7 +68,7 @@ def cases_by_topic(filters: DashboardFilters) -> Chart:
         columns=[_("Topic"), _("Cases")],
         rows=[[topic.name, topic.cases] for topic in topics],
     )
-    chart.figure = bar_figure(chart, horizontal=True)
+    chart.plot = bar_plot(chart)
     return chart
 
 
@@ -85,7 +85,7 @@ def cases_by_country(filters: DashboardFilters) -> Chart:
         columns=[_("Country"), _("Cases")],
         rows=[[label, counts[code]] for code, label in Country.choices if counts.get(code)],
     )
-    chart.figure = bar_figure(chart)
+    chart.plot = bar_plot(chart)
     return chart
 
 
@@ -106,7 +106,7 @@ def cases_by_organisation_kind(filters: DashboardFilters) -> Chart:
             [label, counts[kind]] for kind, label in Organisation.Kind.choices if counts.get(kind)
         ],
     )
-    chart.figure = bar_figure(chart)
+    chart.plot = bar_plot(chart)
     return chart
 
 
@@ -129,8 +129,7 @@ def cases_by_year_and_status(filters: DashboardFilters) -> Chart:
             [year, *[counts.get((year, status), 0) for status in statuses.values]] for year in years
         ],
     )
-    chart.figure = bar_figure(chart, stacked=True)
-    chart.figure["layout"]["xaxis"]["type"] = "category"
+    chart.plot = bar_plot(chart, stacked=True)
     return chart
 
 
@@ -188,9 +187,8 @@ def lessons_by_topic(filters: DashboardFilters) -> Chart:
             for slug in slugs
         ],
     )
-    chart.figure = bar_figure(chart, stacked=True, horizontal=True)
-    chart.figure["data"][0]["marker"] = {"color": "#009E73"}
-    chart.figure["data"][1]["marker"] = {"color": "#D55E00"}
+    # Successes bluish green, pitfalls vermilion.
+    chart.plot = bar_plot(chart, stacked=True, colours=[PALETTE[2], PALETTE[3]])
     return chart
 
 
@@ -246,7 +244,7 @@ def network_activity(filters: DashboardFilters) -> Chart:
         rows=[[*key, *totals[key]] for key in sorted(totals)],
         label_columns=2,
     )
-    chart.figure = bar_figure(chart)
+    chart.plot = bar_plot(chart)
     return chart
 
 
@@ -292,7 +290,7 @@ def _query_chart(*, key: str, title, description, rows) -> Chart:
         columns=[_("Search"), _("Times searched"), _("Most results")],
         rows=[[row["normalised"], row["times"], row["most"]] for row in rows],
     )
-    chart.figure = bar_figure(chart, horizontal=True)
+    chart.plot = bar_plot(chart)
     return chart
 
 

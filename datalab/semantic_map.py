@@ -4,7 +4,8 @@ A case's vector is the mean of its passage vectors in the search index (search's
 ``page_vectors``), so a Swedish and a Danish case about the same thing lie close together
 whatever their language. PCA projects the vectors to two dimensions, FAISS k-means groups
 them into themes (on the full vectors, not the projection), and each theme is named by the
-terms most distinctive of its cases (class-based TF-IDF).
+words most distinctive of its cases: class-based TF-IDF over Snowball stems without stop
+words (search's own analysis), each stem shown as the word its cases use most for it.
 
 Computing all this takes longer than a request may: it is stored in a ``DatalabSnapshot``
 and refreshed by a background task when the content's fingerprint changes.
@@ -15,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
@@ -29,6 +31,7 @@ from tqdm import tqdm
 from cases.models import CaseStudyPage
 from portal.language import STOPWORDS
 from portal.models import Country, Organisation, Topic
+from search.analysis import stem_words
 from search.encoders import normalise_rows
 from search.page_vectors import (
     indexed_passages,
@@ -38,11 +41,11 @@ from search.page_vectors import (
 )
 from search.visibility import public_pages
 
-from .charts import Chart, layout, plotly_text
+from .charts import PALETTE, Chart, PlotLabel, Point, ScatterPlot, Series, spread
 from .models import DatalabSnapshot
 
 # Bump when the payload's shape or the method changes: old snapshots become stale.
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3  # 3: theme words from stems
 KMEANS_SEED = 1234
 MIN_THEMES = 4
 MAX_THEMES = 12
@@ -75,7 +78,7 @@ _MORE_STOPWORDS = """
     problem approach lesson lessons success pitfall problemet tilgang
 """
 STOP_WORDS = sorted(STOPWORDS | frozenset(_MORE_STOPWORDS.split()))
-_WORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+_WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 
 
 def visible_cases():
@@ -292,21 +295,49 @@ def _case_texts(page_ids: list[int]) -> dict[int, str]:
 def _distinctive_terms(
     texts: list[str], languages: list[str], labels: NDArray[np.int64], themes: int
 ) -> list[dict[str, list[str]]]:
-    """Each theme's most distinctive terms in each language its cases are written in."""
+    """Each theme's most distinctive words in each language its cases are written in."""
     terms: list[dict[str, list[str]]] = [{} for _ in range(themes)]
     for language in LABEL_LANGUAGES:
         chosen = [position for position, value in enumerate(languages) if value == language]
         if not chosen:
             continue
-        found = _class_tfidf_terms([texts[position] for position in chosen], labels[chosen], themes)
+        found = _class_tfidf_terms(
+            [texts[position] for position in chosen], labels[chosen], themes, language
+        )
         for theme, words in enumerate(found):
             if words:
                 terms[theme][language] = words
     return terms
 
 
-def _class_tfidf_terms(texts: list[str], labels: NDArray[np.int64], themes: int) -> list[list[str]]:
-    """Class-based TF-IDF: the terms frequent within a theme and rare in the others.
+def _stems(texts: list[str], language: str) -> tuple[list[list[str]], dict[str, str]]:
+    """Each text's stems without stop words, and the word most often written for each stem.
+
+    Stemming joins "chattbot", "chattbotten" and "chattbotar" into one term, so a theme's
+    three words are three different things rather than one word's forms; a stem that is
+    a stop word's stem ("projekt" of "projektet") is left out with the stop words.
+    """
+    stopped = set(STOP_WORDS) | set(stem_words(STOP_WORDS, language))
+    written: dict[str, Counter] = defaultdict(Counter)
+    stemmed = []
+    for text in texts:
+        words = [word for word in _WORD.findall(text.lower()) if word not in stopped]
+        stems = stem_words(words, language)
+        for stem, word in zip(stems, words, strict=True):
+            written[stem][word] += 1
+        stemmed.append([stem for stem in stems if stem not in stopped])
+    # The commonest form, the shorter one on a tie ("chattbot" before "chattbotten").
+    shown = {
+        stem: min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+        for stem, forms in written.items()
+    }
+    return stemmed, shown
+
+
+def _class_tfidf_terms(
+    texts: list[str], labels: NDArray[np.int64], themes: int, language: str
+) -> list[list[str]]:
+    """Class-based TF-IDF on stems: the terms frequent within a theme and rare in the others.
 
     A term scores its share of the theme's words times the log of how much more often it
     occurs there than in the whole corpus, so a word all themes use often ("data") scores
@@ -314,11 +345,17 @@ def _class_tfidf_terms(texts: list[str], labels: NDArray[np.int64], themes: int)
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
+    stemmed, shown = _stems(texts, language)
     documents = [
-        "\n".join(text for text, label in zip(texts, labels, strict=True) if label == theme)
+        [
+            stem
+            for stems, label in zip(stemmed, labels, strict=True)
+            if label == theme
+            for stem in stems
+        ]
         for theme in range(themes)
     ]
-    vectorizer = CountVectorizer(token_pattern=_WORD_PATTERN, stop_words=STOP_WORDS)
+    vectorizer = CountVectorizer(analyzer=lambda stems: stems)
     try:
         counts = vectorizer.fit_transform(documents).toarray().astype(np.float64)
     except ValueError:  # nothing but stop words
@@ -330,8 +367,8 @@ def _class_tfidf_terms(texts: list[str], labels: NDArray[np.int64], themes: int)
     vocabulary = vectorizer.get_feature_names_out()
     return [
         [
-            str(vocabulary[i])
-            for i in np.argsort(-scores[theme])[:TERMS_PER_THEME]
+            shown[str(vocabulary[i])]
+            for i in np.argsort(-scores[theme], kind="stable")[:TERMS_PER_THEME]
             if scores[theme, i] > 0
         ]
         for theme in range(themes)
@@ -361,16 +398,24 @@ def map_chart(
     colour_by: ColourBy,
     language: str,
 ) -> Chart:
-    """The map as a chart: a table of the placed cases and a scatter figure of the same.
+    """The map as a chart: a table of the placed cases and a scatter plot of the same.
 
     Only cases visible now are drawn, even if the snapshot is older than an unpublishing.
+    The table says what a reader needs (which theme, which case, whose, where); the map's
+    coordinates mean nothing on their own and stay out of it.
     """
     organisation_names = dict(Organisation.objects.values_list("slug", "name"))
     topic_names = {topic.slug: topic.name for topic in Topic.objects.all()}
     country_names = dict(Country.choices)
     themes = {theme["theme"]: theme for theme in payload["themes"]}
-    labels = {number: theme_label(theme["terms"], language) for number, theme in themes.items()}
-    points = [point for point in payload["points"] if point["page_id"] in visible_ids]
+    labels = {
+        number: f"{number + 1}: {theme_label(theme['terms'], language)}"
+        for number, theme in themes.items()
+    }
+    points = sorted(
+        (point for point in payload["points"] if point["page_id"] in visible_ids),
+        key=lambda point: (point["theme"], point["title"].lower()),
+    )
     chart = Chart(
         key="semantic-map",
         title=_("Semantic map of the cases"),
@@ -378,91 +423,66 @@ def map_chart(
             "Cases close together are about similar things, whatever their language. "
             "Themes are groups of similar cases, named by their most distinctive words."
         ),
-        columns=[
-            _("Case"),
-            _("Organisations"),
-            _("Country"),
-            _("Topics"),
-            _("Theme"),
-            "x",
-            "y",
-        ],
+        columns=[_("Case"), _("Theme"), _("Organisations"), _("Country")],
         rows=[
             [
                 point["title"],
+                labels.get(point["theme"], str(point["theme"] + 1)),
                 ", ".join(organisation_names.get(slug, slug) for slug in point["organisations"]),
                 country_names.get(point["country"], point["country"]),
-                ", ".join(topic_names.get(slug, slug) for slug in point["topics"]),
-                f"{point['theme'] + 1}: {labels.get(point['theme'], '')}",
-                point["x"],
-                point["y"],
             ]
             for point in points
         ],
         links=[point["url"] for point in points],
     )
-    chart.figure = _scatter_figure(chart, points, themes, labels, colour_by, topic_names)
+    chart.plot = _scatter_plot(chart, points, labels, colour_by, topic_names)
     return chart
 
 
-def _scatter_figure(chart, points, themes, labels, colour_by, topic_names) -> dict:
-    groups: dict[str, list[int]] = {}
+def _scatter_plot(chart, points, labels, colour_by, topic_names) -> ScatterPlot:
+    groups = []
     order: dict[str, tuple] = {}
     for position, point in enumerate(points):
         if colour_by is ColourBy.TOPIC:
             group = topic_names.get(point["topics"][0], "") if point["topics"] else ""
             group = group or str(_("No topic"))
         elif colour_by is ColourBy.THEME:
-            group = chart.rows[position][4]
+            group = chart.rows[position][1]
         else:
-            group = chart.rows[position][2]
-        groups.setdefault(group, []).append(position)
+            group = chart.rows[position][3]
+        groups.append(group)
         # Themes in their numbers' order (10 after 9), anything else alphabetically.
         order[group] = (point["theme"], group) if colour_by is ColourBy.THEME else (0, group)
-    traces = []
-    for group in sorted(groups, key=order.__getitem__):
-        members = groups[group]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": plotly_text(group),
-                "x": [points[i]["x"] for i in members],
-                "y": [points[i]["y"] for i in members],
-                "customdata": [points[i]["url"] for i in members],
-                # Plotly renders hover text as HTML: everything from content is escaped.
-                "hovertext": [
-                    f"<b>{escape(chart.rows[i][0])}</b><br>{escape(chart.rows[i][1])}"
-                    f"<br>{escape(chart.rows[i][4])}"
-                    for i in members
-                ],
-                "hoverinfo": "text",
-                "marker": {"size": 12, "line": {"width": 1, "color": "#ffffff"}},
-            }
-        )
-    annotations = [
-        {
-            "x": theme["x"],
-            "y": theme["y"],
-            "text": escape(f"{number + 1}: {labels.get(number, '')}"),
-            "showarrow": False,
-            "yshift": 18,  # above the theme's centre, where a lone case would sit
-            "font": {"size": 12, "color": "#1c2430"},
-            "bgcolor": "rgba(255,255,255,0.7)",
-            "bordercolor": "#d5dbe3",
-        }
-        for number, theme in themes.items()
-        if any(point["theme"] == number for point in points)
+    legend = [
+        Series(group, PALETTE[number % len(PALETTE)])
+        for number, group in enumerate(sorted(order, key=order.__getitem__))
     ]
-    hidden_axis = {"showticklabels": False, "zeroline": False, "showgrid": False, "title": ""}
-    return {
-        "data": traces,
-        "layout": layout(
-            height=560,
-            hovermode="closest",
-            annotations=annotations,
-            xaxis=hidden_axis,
-            yaxis=hidden_axis,
-            legend={"orientation": "h", "y": -0.05},
-        ),
-    }
+    colours = {item.name: item.colour for item in legend}
+    xs = spread([point["x"] for point in points])
+    ys = spread([point["y"] for point in points], flip=True)
+    drawn = [
+        Point(
+            x=xs[position],
+            y=ys[position],
+            colour=colours[groups[position]],
+            url=point["url"],
+            text=" – ".join(str(cell) for cell in chart.rows[position][:3] if cell),
+        )
+        for position, point in enumerate(points)
+    ]
+    # Each theme's number over the middle of its cases as drawn: short enough to stay inside
+    # the map on a phone; its words are in its tooltip, the legend, the list of themes and
+    # the table.
+    members: dict[int, list[int]] = defaultdict(list)
+    for position, point in enumerate(points):
+        members[point["theme"]].append(position)
+    theme_labels = [
+        PlotLabel(
+            x=round(min(96.0, max(4.0, float(np.mean([xs[i] for i in at])))), 2),
+            y=round(max(6.0, float(np.mean([ys[i] for i in at]))), 2),
+            text=str(theme + 1),
+            full=labels.get(theme, str(theme + 1)),
+        )
+        for theme, at in sorted(members.items())
+    ]
+    return ScatterPlot(points=drawn, labels=theme_labels, legend=legend)

@@ -21,7 +21,13 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
 from cases.models import CaseStudyPage
-from portal.demo_loader import check_fields, in_order, read_yaml, upsert_page
+from portal.demo_loader import (
+    check_fields,
+    in_order,
+    read_yaml,
+    translation_fields,
+    upsert_page,
+)
 from portal.models import COORDINATORS_GROUP, HomePage, Topic
 
 from .meeting_lessons import submit_meeting_lessons
@@ -42,13 +48,18 @@ def load() -> None:
     content = check_fields(
         CONTENT / "index.yaml", read_yaml(CONTENT / "index.yaml"), "index networks"
     )
-    spec = check_fields(CONTENT / "index.yaml", content["index"], "slug title intro")
+    spec = check_fields(
+        CONTENT / "index.yaml", content["index"], "slug title intro", "translations"
+    )
     index = upsert_page(
         HomePage.objects.first(),
         NetworkIndexPage,
         spec["slug"],
         title=spec["title"],
         intro=spec["intro"],
+        **translation_fields(
+            CONTENT / "index.yaml", spec.get("translations"), "title seo_title intro"
+        ),
     )
     _grant_coordinators(index)
     files = in_order(CONTENT / "networks", ".yaml", content["networks"])
@@ -66,7 +77,8 @@ def check_network(path: Path, spec) -> dict:
         path,
         spec,
         "title country language join_policy summary purpose",
-        "topics member_information shared_cases coordinators members requests meetings",
+        "topics member_information shared_cases coordinators members requests meetings "
+        "translations",
     )
     for number, meeting in enumerate(spec.get("meetings", []), 1):
         where = f"{path}, meeting {number}"
@@ -109,6 +121,17 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
+def _description_translations(where, spec) -> dict:
+    """The network's summary and purpose in the other languages, as page fields."""
+    values = translation_fields(
+        where, spec.get("translations"), "summary purpose", languages=("sv", "da", "en")
+    )
+    return {
+        name: _html(value) if name.startswith("purpose_") else value
+        for name, value in values.items()
+    }
+
+
 def _load_network(index, slug, spec) -> NetworkPage:
     network = upsert_page(
         index,
@@ -121,6 +144,7 @@ def _load_network(index, slug, spec) -> NetworkPage:
         language=spec["language"],
         join_policy=spec["join_policy"],
         member_information=_html(spec.get("member_information", "")),
+        **_description_translations(CONTENT / "networks" / f"{slug}.yaml", spec),
     )
     network.topics.set(Topic.objects.filter(slug__in=spec.get("topics", [])))
     shared = spec.get("shared_cases", [])

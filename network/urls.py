@@ -7,7 +7,6 @@ urlpatterns = [
     path("my-meetings/", views.my_meetings, name="my_meetings"),
     path("networks/<id:network_id>/join/", views.join_network, name="join"),
     path("networks/<id:network_id>/leave/", views.leave_network, name="leave"),
-    path("networks/<id:network_id>.ics", views.network_ics, name="network_ics"),
     path(
         "memberships/<id:membership_id>/approve/",
         views.approve_membership,
@@ -20,9 +19,5 @@ urlpatterns = [
     ),
     path("meetings/<id:meeting_id>/register/", views.register, name="register"),
     path("meetings/<id:meeting_id>/cancel/", views.cancel_registration, name="cancel"),
-    path("meetings/<id:meeting_id>.ics", views.meeting_ics, name="meeting_ics"),
     path("feeds/new/", views.regenerate_feed, name="regenerate_feed"),
-    # Tokens are URL-safe base64 (CalendarFeed.new_token): anything else is no feed, and
-    # never reaches the database (PostgreSQL refuses a NUL in a lookup: a 500).
-    path("feeds/<slug:token>.ics", views.personal_feed, name="personal_feed"),
 ]

@@ -229,7 +229,9 @@ def my_meetings(request):
             "upcoming": [r for r in current if r.meeting.end >= now],
             "past": [r for r in reversed(current) if r.meeting.end < now],
             "feed_url": (
-                absolute_url(reverse("network:personal_feed", args=[feed.token])) if feed else ""
+                absolute_url(reverse("network_feeds:personal_feed", args=[feed.token]))
+                if feed
+                else ""
             ),
             "memberships": Membership.objects.filter(user=request.user)
             .exclude(status__in=[Membership.Status.LEFT, Membership.Status.DECLINED])

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .demo_loader import DemoContentError, check_fields, read_yaml
+from .demo_loader import DemoContentError, check_fields, read_yaml, translation_fields
 from .models import (
     COORDINATORS_GROUP,
     MEMBERS_GROUP,
@@ -44,7 +44,7 @@ GROUPS = {
 @transaction.atomic
 def load() -> HomePage:
     """Create or update the portal's demo content and return the home page."""
-    home = _load_home_page(_read("home.yaml", "title hero_title hero_text"))
+    home = _load_home_page(_read("home.yaml", "title hero_title hero_text", "translations"))
     organisations = _read("organisations.yaml", "organisations")["organisations"]
     for spec in _entries("organisations.yaml", organisations, ORGANISATION_FIELDS):
         Organisation.objects.update_or_create(
@@ -68,10 +68,10 @@ def load() -> HomePage:
     return home
 
 
-def _read(name: str, required: str) -> dict:
+def _read(name: str, required: str, optional: str = "") -> dict:
     """The fields of ``demo_content/<name>``, once it has those it must and no other."""
     path = CONTENT / name
-    return check_fields(path, read_yaml(path), required)
+    return check_fields(path, read_yaml(path), required, optional)
 
 
 def _entries(name: str, entries, fields: tuple[str, str]) -> list[dict]:
@@ -86,6 +86,9 @@ def _entries(name: str, entries, fields: tuple[str, str]) -> list[dict]:
 
 
 def _load_home_page(spec: dict) -> HomePage:
+    translations = translation_fields(
+        CONTENT / "home.yaml", spec.get("translations"), "title seo_title hero_title hero_text"
+    )
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
@@ -96,11 +99,14 @@ def _load_home_page(spec: dict) -> HomePage:
             slug="home",
             hero_title=spec["hero_title"],
             hero_text=spec["hero_text"],
+            **translations,
         )
         root.add_child(instance=home)
         home.save_revision().publish()
     else:
         home.hero_title, home.hero_text = spec["hero_title"], spec["hero_text"]
+        for name, value in translations.items():
+            setattr(home, name, value)
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:

@@ -75,6 +75,32 @@ def check_fields(where, data, required: str, optional: str = "") -> dict:
     return data
 
 
+def translation_fields(where, translations, fields: str, languages=("da", "en")) -> dict:
+    """The per-language fields of a page (``{"title_da": …, "intro_en": …}``) from a data
+    file's ``translations`` (``{da: {title: …, intro: …}, en: {…}}``); ``fields`` names the
+    fields that may be translated, separated by spaces."""
+    if translations is None:
+        return {}
+    check_fields(f"{where}, translations", translations, "", " ".join(languages))
+    values = {}
+    for language, texts in translations.items():
+        check_fields(f"{where}, translations, {language}", texts, "", fields)
+        values.update({f"{field}_{language}": text for field, text in texts.items()})
+    return values
+
+
+def fill_blank_fields(page: Page, values: dict) -> Page:
+    """``page`` with the fields of ``values`` it has blank filled in, published when any was:
+    an editor's own wording is never replaced."""
+    blank = {name: value for name, value in values.items() if not getattr(page, name)}
+    if not blank:
+        return page
+    for name, value in blank.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
 def paragraphs(text: str) -> str:
     """``text`` as paragraphs separated by one blank line, each on a line of its own.
 

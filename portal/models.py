@@ -18,6 +18,7 @@ from wagtail.search import index
 from search.visibility import visible_page_ids
 
 from .blocks import BodyBlock
+from .translations import TranslatedPage, edit_handler_with_translations, translation_panels
 
 
 class Country(models.TextChoices):
@@ -160,16 +161,24 @@ def is_moderator(user) -> bool:
     return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
 
 
-class HomePage(Page):
+class HomePage(TranslatedPage, Page):
     hero_title = models.CharField(_("hero title"), max_length=200)
     hero_text = models.TextField(_("hero text"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    hero_title_da = models.CharField(_("hero title (Danish)"), max_length=200, blank=True)
+    hero_title_en = models.CharField(_("hero title (English)"), max_length=200, blank=True)
+    hero_text_da = models.TextField(_("hero text (Danish)"), blank=True)
+    hero_text_en = models.TextField(_("hero text (English)"), blank=True)
 
+    translated_fields = (*TranslatedPage.translated_fields, "hero_title", "hero_text")
     content_panels = Page.content_panels + [
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("Hero")),
         InlinePanel("featured_pages", label=_("Featured pages"), max_num=6),
         FieldPanel("body"),
     ]
+    edit_handler = edit_handler_with_translations(
+        content_panels, translation_panels("title", "seo_title", "hero_title", "hero_text")
+    )
     search_fields = Page.search_fields + [index.SearchField("hero_text")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
@@ -194,11 +203,17 @@ class HomePageFeaturedPage(Orderable):
     panels = [FieldPanel("page")]
 
 
-class StandardPage(Page):
+class StandardPage(TranslatedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    intro_da = models.TextField(_("introduction (Danish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
 
+    translated_fields = (*TranslatedPage.translated_fields, "intro")
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    edit_handler = edit_handler_with_translations(
+        content_panels, translation_panels("title", "seo_title", "intro")
+    )
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:

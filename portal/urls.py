@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
@@ -8,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import locale, views
 from .api import api
 
 
@@ -21,21 +22,17 @@ class FaviconView(RedirectView):
         return static("portal/favicon.svg")
 
 
+# Outside the language prefixes: the admin (it follows each editor's own language), the API,
+# documents, the language switch itself and calendar feeds, whose addresses live on in
+# calendar apps. They pick their language from the cookie and Accept-Language, as before.
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("accessibility/", views.accessibility, name="accessibility"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", locale.set_language, name="set_language"),
     path("api/", api.urls),
-    path("search/", include("search.urls")),
-    path("members/cases/", include("cases.urls")),
-    path("members/network/", include("network.urls")),
-    path("members/account/", include("portal.account_urls")),
-    path("datalab/", include("datalab.urls")),
+    path("members/network/", include("network.feed_urls")),
 ]
 
 if settings.DEBUG:
@@ -43,5 +40,19 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every other path from the page tree.
-urlpatterns.append(path("", include(wagtail_urls)))
+# The site itself: its language is in the URL, so a shared link keeps its language. Swedish,
+# the default, has no prefix (/cases/), Danish and English do (/da/cases/, /en/cases/); an
+# unprefixed address is Swedish whatever the visitor's cookie says.
+urlpatterns += i18n_patterns(
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("search/", include("search.urls")),
+    path("members/cases/", include("cases.urls")),
+    path("members/network/", include("network.urls")),
+    path("members/account/", include("portal.account_urls")),
+    path("datalab/", include("datalab.urls")),
+    # Wagtail serves every other path from the page tree.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

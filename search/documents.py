@@ -53,6 +53,9 @@ class SearchDocument:
     topics: list[str] = field(default_factory=list)  # Topic slugs
     organisations: list[str] = field(default_factory=list)  # Organisation slugs
     date: date | None = None  # what the year filter and "recent content" use
+    # Fields whose Wagtail documents (attachments, document blocks, document links) are read
+    # and searched as passages of this page. Name only fields everyone who sees the page sees.
+    attachment_fields: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -85,6 +88,7 @@ def page_search_document(
     topics: Iterable | None = None,
     organisations: Iterable = (),
     date: Date | None = None,
+    attachment_fields: Iterable[str] = (),
 ) -> SearchDocument:
     """What every page type's ``search_document()`` fills in alike: ``topics`` default to
     the page's own, ``date`` to its first publication; empty sections and countries are
@@ -103,4 +107,5 @@ def page_search_document(
         topics=[topic.slug for topic in topics],
         organisations=[organisation.slug for organisation in organisations],
         date=date,
+        attachment_fields=tuple(attachment_fields),
     )

@@ -14,7 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ContentLanguage, Country, Organisation, Topic
@@ -57,12 +62,41 @@ def _language_labels() -> dict:
     return dict(ContentLanguage.choices)
 
 
+# Every search labels its facets and results with topic and organisation names: keep them
+# for a minute instead of reading both tables on each query. A change in this process
+# clears them at once; other processes see it within the minute.
+LABEL_TTL = 60
+_LABEL_KEYS = ("topics", "organisations")
+
+
+def _label_key(name: str, language: str | None = None) -> str:
+    return f"search:labels:{name}:{language if language is not None else get_language()}"
+
+
 def _topic_labels() -> dict:
-    return {topic.slug: topic.name for topic in Topic.objects.all()}
+    return cache.get_or_set(
+        _label_key("topics"),
+        lambda: {topic.slug: topic.name for topic in Topic.objects.all()},
+        LABEL_TTL,
+    )
 
 
-def _organisation_labels() -> dict:
-    return dict(Organisation.objects.values_list("slug", "name"))
+def organisation_names() -> dict:
+    """Organisation names by slug."""
+    return cache.get_or_set(
+        _label_key("organisations"),
+        lambda: dict(Organisation.objects.values_list("slug", "name")),
+        LABEL_TTL,
+    )
+
+
+@receiver([post_save, post_delete], sender=Topic, dispatch_uid="search-topic-labels")
+@receiver([post_save, post_delete], sender=Organisation, dispatch_uid="search-org-labels")
+def _forget_labels(sender, **kwargs) -> None:
+    cache.delete_many(
+        [_label_key(name, code) for name in _LABEL_KEYS for code, _label in settings.LANGUAGES]
+        + [_label_key(name, "None") for name in _LABEL_KEYS]
+    )
 
 
 @dataclass(frozen=True)
@@ -87,7 +121,7 @@ FACETS: tuple[Facet, ...] = (
         "organisations",
         _("Organisation"),
         lambda m: m.organisations,
-        labels=_organisation_labels,
+        labels=organisation_names,
     ),
     Facet(
         "year",

@@ -26,7 +26,8 @@ from wagtail.models import Page
 
 from portal.faults import fault_point
 
-from . import keyword_sync, vector_sync, vectors
+from . import keyword_sync, page_vectors, vector_sync, vectors
+from .attachments import attachment_passages
 from .documents import SearchDocument, indexable_page_models, search_document_of
 from .encoders import (
     Encoder,
@@ -76,11 +77,17 @@ def indexable_page_ids() -> list[int]:
     return list(Page.objects.live().type(*models).order_by("path").values_list("id", flat=True))
 
 
+def _refresh_saved_bases(model_id: str, generation: int) -> None:
+    """The derived files a starting process reads instead of every Chunk row."""
+    keyword_sync.refresh_saved_base(model_id, generation)
+    page_vectors.save_sums(model_id, generation)
+
+
 def refresh_saved_files() -> None:
     """Keep the saved keyword base near the database, so processes that start or fall
     behind catch up from it cheaply. Run by the indexing tasks, never on a request."""
     for state in IndexState.objects.all():
-        keyword_sync.refresh_saved_base(state.model_id, state.generation)
+        _refresh_saved_bases(state.model_id, state.generation)
 
 
 # One page -------------------------------------------------------------------------------
@@ -104,7 +111,7 @@ def index_page(
     document = search_document_of(page) if page else None
     if document is None:
         return remove_page(page_id, states=states)
-    passages = document_passages(document)
+    passages = page_passages(page, document)
     result = IndexResult(page_id=page_id, passages=len(passages))
     for state in states if states is not None else serving_states():
         fresh, reused = _store_passages(
@@ -127,6 +134,14 @@ def index_page(
     return result
 
 
+def page_passages(page: Page, document: SearchDocument) -> list[Passage]:
+    """The page's own passages, then those of the documents attached to it."""
+    passages = document_passages(document)
+    return passages + attachment_passages(
+        page, document.attachment_fields, language=document.language, start=len(passages)
+    )
+
+
 def _store_passages(
     page_id: int,
     document: SearchDocument,
@@ -138,10 +153,21 @@ def _store_passages(
 ) -> tuple[int, int]:
     existing = list(
         Chunk.objects.filter(page_id=page_id, model_id=state.model_id).values_list(
-            "ordinal", "text_hash", "language", "kind", "text"
+            "ordinal",
+            "text_hash",
+            "language",
+            "kind",
+            "text",
+            "document_id",
+            "file_name",
+            "file_page",
         )
     )
-    wanted = [(p.ordinal, p.text_hash, p.language, document.kind.value, p.text) for p in passages]
+    wanted = [
+        (p.ordinal, p.text_hash, p.language, document.kind.value, p.text)
+        + (p.document_id, p.file_name, p.file_page)
+        for p in passages
+    ]
     if not reencode and sorted(existing) == wanted:
         return 0, len(passages)
 
@@ -182,6 +208,9 @@ def _store_passages(
                 text_hash=passage.text_hash,
                 model_id=state.model_id,
                 vector=known[passage.text_hash],
+                document_id=passage.document_id,
+                file_name=passage.file_name[:255],
+                file_page=passage.file_page,
             )
             for passage in passages
         )
@@ -299,7 +328,7 @@ def rebuild(
         if state.status == IndexState.Status.ACTIVE:
             # Served while rebuilt: keep the saved keyword base near, as the indexing tasks
             # do, so that processes catch up from it instead of building one on a request.
-            keyword_sync.refresh_saved_base(model_id, state.generation)
+            _refresh_saved_bases(model_id, state.generation)
         elapsed = time.monotonic() - started
         bar.set_postfix(
             encoded=summary.encoded,
@@ -317,7 +346,7 @@ def rebuild(
     index = vectors.VectorIndex.from_rows(model_id, state.dimension, generation)
     index.save()
     vector_sync.forget_loaded(model_id)
-    keyword_sync.refresh_saved_base(model_id, generation)
+    _refresh_saved_bases(model_id, generation)
 
     if state.status == IndexState.Status.BUILDING:
         summary.switched_from = _switch_to(state)
@@ -333,7 +362,7 @@ def _encode_new_passages(
     for page in Page.objects.filter(pk__in=page_ids):
         document = search_document_of(page)
         if document is not None:
-            for passage in document_passages(document):
+            for passage in page_passages(page, document):
                 texts.setdefault(passage.text_hash, passage.text_for_encoding)
     if not reencode:
         stored = Chunk.objects.filter(model_id=state.model_id, text_hash__in=list(texts))

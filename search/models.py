@@ -31,6 +31,21 @@ class Chunk(models.Model):
     model_id = models.CharField(_("model id"), max_length=255)
     vector = models.BinaryField(_("vector"))
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # A passage of a document attached to the page (search/attachments.py): which document,
+    # its file name and the PDF page the passage starts on. Empty for the page's own text.
+    # No foreign-key constraint: deleting a document re-indexes its pages (search/signals.py),
+    # which removes these rows with the FAISS bookkeeping a cascade would skip.
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_page = models.PositiveIntegerField(_("page in the file"), null=True, blank=True)
 
     class Meta:
         ordering = ["page_id", "ordinal"]

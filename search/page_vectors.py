@@ -1,15 +1,25 @@
 """Page vectors: each indexed page as one unit vector, for similar initiatives and the map.
 
-A page vector is the mean of its chunk vectors, centred on the mean of all pages in the
-same language, then normalised. Uncentred, every page of a public-administration corpus
+A page vector is the mean of its own chunk vectors, centred on the mean of all pages in the
+same language, then normalised. Passages of documents attached to a page (a PDF report, say)
+are left out: they are searchable, and a hit inside one finds the page, but a 300-page report
+would otherwise outweigh the page's own few passages a hundredfold, and similar initiatives
+and the semantic map would compare reports instead of what the pages say. Uncentred, every page of a public-administration corpus
 resembles every other (median cosine 0.88 on the demo) and pages in the same language
 resemble each other most; centring removes both, so a Danish case finds its Swedish
-counterpart. A few thousand pages make a matrix of a few MB, computed from Chunk rows
-once per index generation per process.
+counterpart. A few thousand pages make a matrix of a few MB.
+
+The page sums are saved beside the vector index (``page-sums.npz``, written by the indexing
+worker with the keyword base), so a starting process reads one file and catches up on the
+pages changed since, instead of reading every Chunk vector from the database: at 100k
+passages that read took a starting worker tens of seconds. Like every derived file it is a
+cache: missing, unreadable or from another model, it is rebuilt from the rows.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
 
@@ -21,9 +31,12 @@ from .changes import changes_since
 from .encoders import normalise_rows
 from .models import Chunk, PageSearchMeta
 from .state import active_state, register_cache
+from .vectors import index_directory
 
 # A language with fewer pages is centred on the mean of all pages instead.
 MIN_PAGES_TO_CENTRE = 3
+SUMS_FILE = "page-sums.npz"
+MAX_BEHIND_PAGES = 200  # a starting process re-reads at most this many pages' passages
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,8 @@ def page_vectors() -> PageVectors | None:
         if cached is not None and cached.generation == state.generation:
             return cached
         sums = _sums.get(state.model_id)
+    if sums is None:
+        sums = load_saved_sums(state.model_id, state.generation)
     sums = _current_sums(state.model_id, state.generation, sums)
     page_ids = np.fromiter(sums.sums, dtype=np.int64, count=len(sums.sums))
     language_means: dict[str, NDArray[np.float32]] = {}
@@ -108,7 +123,7 @@ def _current_sums(model_id: str, generation: int, known: _PageSums | None) -> _P
         pages = delta.pages
         sums = {page: vector for page, vector in known.sums.items() if page not in pages}
         languages = {page: lang for page, lang in known.languages.items() if page not in pages}
-    rows = Chunk.objects.filter(model_id=model_id)
+    rows = Chunk.objects.filter(model_id=model_id, document__isnull=True)
     metas = PageSearchMeta.objects.all()
     if pages is not None:
         rows, metas = rows.filter(page_id__in=pages), metas.filter(page_id__in=pages)
@@ -120,6 +135,64 @@ def _current_sums(model_id: str, generation: int, known: _PageSums | None) -> _P
     fresh_languages = dict(metas.filter(page_id__in=list(fresh)).values_list("page_id", "language"))
     languages.update(fresh_languages)
     return _PageSums(generation, sums, languages)
+
+
+def load_saved_sums(model_id: str, generation: int) -> _PageSums | None:
+    """The saved page sums, if readable and not ahead of ``generation``."""
+    path = index_directory(model_id) / SUMS_FILE
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            saved_generation = int(saved["generation"])
+            if saved_generation > generation or str(saved["model_id"]) != model_id:
+                return None
+            page_ids = saved["page_ids"].tolist()
+            return _PageSums(
+                saved_generation,
+                dict(zip(page_ids, saved["sums"], strict=True)),
+                dict(zip(page_ids, saved["languages"].tolist(), strict=True)),
+            )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def save_sums(model_id: str, generation: int) -> None:
+    """Write the page sums at ``generation`` atomically, unless the saved ones are fewer
+    than ``MAX_BEHIND_PAGES`` changed pages behind (see the module docstring)."""
+    path = index_directory(model_id) / SUMS_FILE
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            saved_generation = int(saved["generation"])
+            delta = (
+                changes_since(model_id, saved_generation, generation)
+                if saved_generation <= generation and str(saved["model_id"]) == model_id
+                else None
+            )
+        if delta is not None and len(delta.pages) <= MAX_BEHIND_PAGES:
+            return
+    except (OSError, ValueError, KeyError):
+        pass
+    with _lock:
+        known = _sums.get(model_id)
+    if known is None:
+        known = load_saved_sums(model_id, generation)
+    sums = _current_sums(model_id, generation, known)
+    page_ids = np.fromiter(sums.sums, dtype=np.int64, count=len(sums.sums))
+    directory = index_directory(model_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as file:
+        np.savez(
+            file,
+            generation=np.int64(generation),
+            model_id=np.str_(model_id),
+            page_ids=page_ids,
+            sums=np.stack(list(sums.sums.values())).astype(np.float32)
+            if len(page_ids)
+            else np.empty((0, 0), dtype=np.float32),
+            languages=np.array([sums.languages.get(int(p), "") for p in page_ids], dtype=str),
+        )
+    os.replace(file.name, path)
+    with _lock:
+        _sums[model_id] = sums
 
 
 def _language_means(labels: NDArray[np.str_], matrix: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -144,7 +217,9 @@ def indexed_versions(page_ids: list[int]) -> dict[int, tuple[int, object]]:
     """Per page: how many passages the served index holds and when the latest changed."""
     return {
         row["page_id"]: (row["n"], row["latest"])
-        for row in Chunk.objects.filter(model_id=served_model_id(), page_id__in=page_ids)
+        for row in Chunk.objects.filter(
+            model_id=served_model_id(), page_id__in=page_ids, document__isnull=True
+        )
         .values("page_id")
         .annotate(n=Count("pk"), latest=Max("updated"))
         .order_by()
@@ -152,10 +227,13 @@ def indexed_versions(page_ids: list[int]) -> dict[int, tuple[int, object]]:
 
 
 def indexed_passages(page_ids: list[int]) -> dict[int, list[str]]:
-    """Per page: the text of its passages in the served index, in reading order."""
+    """Per page: the text of its own passages (no attached documents') in the served index,
+    in reading order."""
     passages: dict[int, list[str]] = {page_id: [] for page_id in page_ids}
     for page_id, text in (
-        Chunk.objects.filter(model_id=served_model_id(), page_id__in=page_ids)
+        Chunk.objects.filter(
+            model_id=served_model_id(), page_id__in=page_ids, document__isnull=True
+        )
         .order_by("page_id", "ordinal")
         .values_list("page_id", "text")
     ):

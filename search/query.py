@@ -20,27 +20,39 @@ Every candidate set is bounded, so no step does work in proportion to the corpus
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection, transaction
 from django.utils.translation import get_language
 from numpy.typing import NDArray
-from wagtail.models import Page
 
 from portal.language import detect_language
-from portal.models import Organisation
 
 from . import vector_sync
 from .conf import search_setting
 from .encoders import encoder_for_index
 from .facets import SearchFilters, count_facets
+from .hits import page_hits
 from .keyword_sync import current_keyword_index, synonyms
 from .keywords import KeywordMatch
 from .models import Chunk, IndexState, PageSearchMeta, SearchQueryLog
 from .page_vectors import page_vectors
-from .relevance import Decision, Relevance, decide, keyword_relevance, query_calibration
-from .results import MatchedBy, SearchHit, SearchMode, SearchResults
-from .snippets import best_passage, make_snippet, query_terms
+from .relevance import (
+    Decision,
+    background_of,
+    decide,
+    keyword_relevance,
+    query_calibration,
+)
+from .results import (
+    MatchedBy,
+    SearchHit,
+    SearchMode,
+    SearchResults,
+)
+from .snippets import query_terms
 from .state import active_state
 from .visibility import visible_page_ids
 
@@ -89,11 +101,40 @@ class SemanticMatch:
 
 @dataclass
 class SemanticSide:
-    """Pages by meaning, best first, and whether the nearest-passage search was cut off."""
+    """Pages by meaning, best first, with what the relevance decision needs."""
 
-    matches: dict[int, SemanticMatch]
-    decision: Decision
-    truncated: bool
+    matches: dict[int, SemanticMatch]  # every page among the k nearest passages
+    background: NDArray[np.float64]  # the query's background over the whole corpus
+    cut_off: bool  # passages past the k-th exist
+    reach: float  # the highest score (on the query's scale) a passage past the k-th can have
+
+    def decide(self, shown: Callable[[int], bool] | None = None) -> Decision:
+        """The relevant pages among those ``shown`` (all when None), judged against the
+        query's background in the whole corpus (see relevance.decide)."""
+        ranking = [
+            (page_id, match.score)
+            for page_id, match in self.matches.items()
+            if shown is None or shown(page_id)
+        ]
+        return decide(ranking, query_calibration(), self.background)
+
+    def candidates(self) -> list[int]:
+        """Pages that could be relevant at all: the others need no visibility check."""
+        low_floor = query_calibration().low_floor
+        return [page_id for page_id, match in self.matches.items() if match.score >= low_floor]
+
+    def truncated(self, decision: Decision) -> bool:
+        """Whether passages past the k-th could hold further relevant pages: only if they
+        can reach the decision's bar, the low floor or the gap below the best relevant page.
+        """
+        if not self.cut_off:
+            return False
+        calibration = query_calibration()
+        bar = calibration.low_floor
+        if decision.relevant:
+            best = max(self.matches[page_id].score for page_id in decision.relevant)
+            bar = max(bar, best - calibration.gap)
+        return self.reach >= bar
 
 
 def encode_query(query: str, state: IndexState) -> NDArray[np.float32]:
@@ -111,7 +152,7 @@ def encode_query(query: str, state: IndexState) -> NDArray[np.float32]:
 def semantic_side(
     query: str, query_vector: NDArray[np.float32], state: IndexState, k: int
 ) -> SemanticSide:
-    """The best passage per page among the ``k`` nearest, and the relevance decision."""
+    """The best passage per page among the ``k`` nearest, on the query language's scale."""
     index = vector_sync.current_index(state.model_id, state.dimension, state.generation)
     chunk_ids, scores = index.search(query_vector, k)
     chunks = {
@@ -131,14 +172,12 @@ def semantic_side(
     for score, chunk_id, page_id, language in adjusted:
         if page_id not in matches:
             matches[page_id] = SemanticMatch(float(score), chunk_id, language)
-    decision = decide([(page, m.score) for page, m in matches.items()], query_calibration())
-    # Passages past the k-th could still be relevant only if the k-th one could be.
-    cut_off = len(chunk_ids) >= k and len(index) > k
-    lowest_relevant = min((matches[p].score for p in decision.relevant), default=None)
-    truncated = cut_off and (
-        lowest_relevant is not None and float(scores[-1]) >= lowest_relevant - 0.05
+    return SemanticSide(
+        matches,
+        background=background_of([match.score for match in matches.values()]),
+        cut_off=len(chunk_ids) >= k and len(index) > k,
+        reach=float(scores[-1]) + max(offsets.values(), default=0.0) if len(scores) else 0.0,
     )
-    return SemanticSide(matches, decision, truncated)
 
 
 def semantic_matches(query: str, k: int | None = None) -> dict[int, SemanticMatch]:
@@ -185,9 +224,12 @@ def keyword_matches(query: str, limit: int | None = None) -> dict[int, KeywordMa
 
 
 def _fuse(
-    mode: SearchMode, semantic: SemanticSide | None, keyword: list[KeywordMatch]
+    mode: SearchMode,
+    semantic: SemanticSide | None,
+    decision: Decision | None,
+    keyword: list[KeywordMatch],
 ) -> list[tuple[int, float]]:
-    semantic_ranking = list(semantic.decision.relevant) if semantic else []
+    semantic_ranking = list(decision.relevant) if decision else []
     if mode is SearchMode.SEMANTIC:
         return [(page, semantic.matches[page].score) for page in semantic_ranking]
     if mode is SearchMode.KEYWORD:
@@ -196,6 +238,60 @@ def _fuse(
         return [(match.page_id, match.score) for match in ordered]
     by_words = [m.page_id for m in keyword if keyword_relevance(m.coverage) is not None]
     return reciprocal_rank_fusion([semantic_ranking, by_words])
+
+
+@dataclass
+class _Round:
+    """One round of candidates: what may be shown, what the filters keep, and how each side
+    decided over them."""
+
+    metas: dict[int, PageSearchMeta]  # candidates the visitor may see, with their entries
+    unfiltered: list[tuple[int, float]]  # visible, relevant, fused: what facets count
+    matched: list[tuple[int, float]]  # the same, through the filters: the results
+    decision: Decision | None  # the semantic decision over the filtered pages
+    more: bool  # a candidate set was cut off where further relevant pages could be
+
+
+def _round(
+    mode: SearchMode,
+    semantic: SemanticSide | None,
+    keyword: list[KeywordMatch],
+    filters: SearchFilters,
+    top_n: int,
+    request,
+    user,
+) -> _Round:
+    # Only pages that can be relevant need a visibility check: in hybrid mode, by words,
+    # those holding every word of the query.
+    by_words = [
+        match
+        for match in keyword
+        if mode is SearchMode.KEYWORD or keyword_relevance(match.coverage) is not None
+    ]
+    pool = list(
+        dict.fromkeys(
+            [*(semantic.candidates() if semantic else []), *(m.page_id for m in by_words)]
+        )
+    )
+    visible = visible_page_ids(pool, request=request, user=user)
+    # A page counts only when it is indexed: its filter fields come from the index.
+    metas = PageSearchMeta.objects.in_bulk([page_id for page_id in pool if page_id in visible])
+
+    def shown(page_id: int) -> bool:
+        return page_id in metas and filters.accepts(metas[page_id])
+
+    keyword_visible = [match for match in by_words if match.page_id in metas]
+    everything = semantic.decide(metas.__contains__) if semantic else None
+    decision = (semantic.decide(shown) if filters else everything) if semantic else None
+    unfiltered = _fuse(mode, semantic, everything, keyword_visible)
+    matched = _fuse(mode, semantic, decision, [m for m in keyword_visible if shown(m.page_id)])
+    # The keyword list was cut off where it could hide relevant pages: in hybrid mode only
+    # when its last page still holds every word (BM25 ranks those first, as a rule).
+    keyword_cut_off = len(keyword) >= top_n and (
+        mode is SearchMode.KEYWORD or keyword_relevance(keyword[-1].coverage) is not None
+    )
+    more = (semantic is not None and semantic.truncated(decision)) or keyword_cut_off
+    return _Round(metas, unfiltered, matched, decision, more)
 
 
 # The query -------------------------------------------------------------------------------
@@ -220,12 +316,14 @@ def search(
     filters = filters or SearchFilters()
     state = active_state()
     semantic: SemanticSide | None = None
+    decision: Decision | None = None
     keyword: list[KeywordMatch] = []
     exact = True
 
     if not query or state is None:
         ranked = _recent_pages() if not query else []
-        candidates, metas = _visible_candidates(ranked, request, user)
+        unfiltered, metas = _visible_candidates(ranked, request, user)
+        matched = [pair for pair in unfiltered if filters.accepts(metas[pair[0]])]
     else:
         query_vector = encode_query(query, state) if mode is not SearchMode.KEYWORD else None
         k = int(search_setting("SEMANTIC_K"))
@@ -236,21 +334,31 @@ def search(
                 semantic = semantic_side(query, query_vector, state, k)
             if mode is not SearchMode.SEMANTIC:
                 keyword = keyword_side(query, state, top_n)
-            ranked = _fuse(mode, semantic, keyword)
-            candidates, metas = _visible_candidates(ranked, request, user)
-            matched = [pair for pair in candidates if filters.accepts(metas[pair[0]])]
-            more = (semantic is not None and semantic.truncated) or len(keyword) >= top_n
-            if len(matched) >= offset + limit or not more:
+            found = _round(mode, semantic, keyword, filters, top_n, request, user)
+            if len(found.matched) >= offset + limit or not found.more:
                 break
             if k >= cap and top_n >= cap:
                 exact = False
                 break
             k, top_n = min(k * FETCH_GROWTH, cap), min(top_n * FETCH_GROWTH, cap)
+        metas, unfiltered, matched, decision = (
+            found.metas,
+            found.unfiltered,
+            found.matched,
+            found.decision,
+        )
 
-    matched = [pair for pair in candidates if filters.accepts(metas[pair[0]])]
-    facets = count_facets((metas[page_id] for page_id, _ in candidates), filters)
+    facets = count_facets((metas[page_id] for page_id, _ in unfiltered), filters)
     page_slice = matched[offset : offset + limit]
-    hits = _hits(page_slice, metas, semantic, {m.page_id: m for m in keyword}, query, request)
+    hits = page_hits(
+        page_slice,
+        metas,
+        semantic.matches if semantic else {},
+        decision,
+        {m.page_id: m for m in keyword},
+        query,
+        request,
+    )
     if log and query:
         _log(query, mode, len(matched))
     return SearchResults(query, mode, len(matched), hits, facets, offset, limit, exact)
@@ -271,85 +379,19 @@ def _recent_pages() -> list[tuple[int, float]]:
     return [(page_id, 0.0) for page_id in rows]
 
 
-def _hits(
-    page_slice: list[tuple[int, float]],
-    metas: dict[int, PageSearchMeta],
-    semantic: SemanticSide | None,
-    keyword: dict[int, KeywordMatch],
-    query: str,
-    request,
-) -> list[SearchHit]:
-    if not page_slice:
-        return []
-    page_ids = [page_id for page_id, _ in page_slice]
-    pages = Page.objects.in_bulk(page_ids)
-    organisation_names = dict(Organisation.objects.values_list("slug", "name"))
-    state = active_state()
-    chunks: dict[int, list[tuple[int, str]]] = {}
-    if state is not None:
-        for chunk_id, page_id, text in Chunk.objects.filter(
-            page_id__in=page_ids, model_id=state.model_id
-        ).values_list("id", "page_id", "text"):
-            chunks.setdefault(page_id, []).append((chunk_id, text))
-    terms = query_terms(query)
-    query_language = detect_language(query) if query else ""
-    hits = []
-    for page_id, score in page_slice:
-        meta, page = metas[page_id], pages.get(page_id)
-        match = semantic.matches.get(page_id) if semantic else None
-        by_meaning = semantic is not None and page_id in semantic.decision
-        by_words = page_id in keyword and (
-            keyword_relevance(keyword[page_id].coverage) is not None or not by_meaning
-        )
-        matched_by = (
-            MatchedBy.BOTH
-            if by_meaning and by_words
-            else MatchedBy.SEMANTIC
-            if by_meaning
-            else MatchedBy.KEYWORD
-            if by_words
-            else MatchedBy.RECENT
-        )
-        relevance = (
-            semantic.decision.relevant[page_id]
-            if by_meaning
-            else keyword_relevance(keyword[page_id].coverage)
-            if by_words
-            else None
-        )
-        if by_words and relevance is None:
-            relevance = Relevance.WEAK  # keyword mode: some of the words
-        chunk_id = keyword[page_id].chunk_id if by_words else match.chunk_id if match else None
-        passage = best_passage(chunks.get(page_id, []), terms, chunk_id)
-        hits.append(
-            SearchHit(
-                page_id=page_id,
-                title=meta.title,
-                url=page.get_url(request=request) if page else "",
-                kind=meta.kind,
-                language=meta.language,
-                organisations=[organisation_names.get(slug, slug) for slug in meta.organisations],
-                score=round(float(score), 6),
-                matched_by=matched_by,
-                snippet=make_snippet(passage, terms),
-                date=meta.date,
-                relevance=relevance,
-                matched_words=keyword[page_id].words if by_words else (),
-                passage_language=match.language if by_meaning and match else "",
-                query_language=query_language,
-            )
-        )
-    return hits
-
-
 def _log(query: str, mode: SearchMode, result_count: int) -> None:
     language = detect_language(query) or ""
-    SearchQueryLog.objects.create(
-        query=query[:MAX_QUERY_LENGTH],
-        language=(language or get_language() or "")[:8],
-        mode=mode.value,
-        result_count=result_count,
-    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A lost log row on a crash costs nothing; waiting for the disk costs every search.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        SearchQueryLog.objects.create(
+            query=query[:MAX_QUERY_LENGTH],
+            language=(language or get_language() or "")[:8],
+            mode=mode.value,
+            result_count=result_count,
+        )
 
 
 def warm_up() -> None:

@@ -30,6 +30,7 @@ from enum import StrEnum
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
+from numpy.typing import NDArray
 
 from .conf import search_setting
 
@@ -109,12 +110,29 @@ class Decision:
         return item in self.relevant
 
 
-def decide(ranking: Sequence[tuple[int, float]], calibration: Calibration) -> Decision:
-    """Relevant items of ``ranking`` (item, score), which is sorted best first."""
+def background_of(scores: Sequence[float]) -> NDArray[np.float64]:
+    """The background of a ranking's scores (best first): the ranks past the answers."""
+    return np.asarray(scores[BACKGROUND_RANKS], dtype=np.float64)
+
+
+def decide(
+    ranking: Sequence[tuple[int, float]],
+    calibration: Calibration,
+    background: NDArray[np.float64] | None = None,
+) -> Decision:
+    """Relevant items of ``ranking`` (item, score), which is sorted best first.
+
+    ``background`` is the query's background when ``ranking`` is a selection (the pages a
+    visitor may see, in the languages they filtered for): the query's standing against the
+    whole corpus does not change with what the visitor asked to see, but the list ends
+    relative to the best page they are shown, so a Swedish near-copy of the query outside
+    their Danish filter does not set the bar for the Danish answers.
+    """
     if not ranking:
         return Decision({})
     scores = np.fromiter((score for _item, score in ranking), dtype=np.float64)
-    background = scores[BACKGROUND_RANKS]
+    if background is None:
+        background = background_of(scores)
     if len(background) >= MIN_BACKGROUND and background.std() > 0:
         standout = (scores - background.mean()) / background.std()
     else:

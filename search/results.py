@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,26 @@ SAME_MEANING_IN = {
 }
 
 
+@dataclass(frozen=True)
+class DocumentSource:
+    """Where in an attached file a snippet comes from: "report.pdf, page 12", linked."""
+
+    file_name: str
+    page: int | None
+    url: str
+
+    @property
+    def label(self) -> str:
+        if self.page is None:
+            return self.file_name
+        return _("%(file)s, page %(page)d") % {"file": self.file_name, "page": self.page}
+
+
+def document_source(document_id: int, file_name: str, page: int | None) -> DocumentSource:
+    url = reverse("wagtaildocs_serve", args=[document_id, file_name])
+    return DocumentSource(file_name, page, f"{url}#page={page}" if page else url)
+
+
 @dataclass
 class SearchHit:
     page_id: int
@@ -49,6 +70,7 @@ class SearchHit:
     matched_words: tuple[str, ...] = ()
     passage_language: str = ""  # the matched passage's language, when found by meaning
     query_language: str = ""
+    source: DocumentSource | None = None  # the snippet is from a file attached to the page
 
     @property
     def kind_label(self) -> str:

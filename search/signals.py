@@ -5,12 +5,14 @@ Handlers only enqueue: encoding is heavy and belongs in a worker, and waiting fo
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.faults import fault_point
 
+from .attachments import pages_using
 from .tasks import index_page_task, index_subtree_task, remove_page_task
 
 
@@ -46,6 +48,18 @@ def _view_restriction_changed(sender, instance, **kwargs):
     _enqueue_on_commit(index_subtree_task, instance.page_id)
 
 
+def _document_changed(sender, instance, **kwargs):
+    # A new or removed file changes the passages of every live page using the document.
+    # Pages are looked up now: after a delete, Wagtail has dropped the references.
+    update_fields = set(kwargs.get("update_fields") or ())
+    if update_fields and update_fields <= {"file_hash", "file_size"}:
+        return  # Wagtail filling in a hash or size it computed: the file is the same
+    for page_id in Page.objects.filter(pk__in=pages_using(instance), live=True).values_list(
+        "pk", flat=True
+    ):
+        _enqueue_on_commit(index_page_task, page_id)
+
+
 def connect() -> None:
     page_published.connect(_page_published, dispatch_uid="search.page_published")
     page_unpublished.connect(_page_unpublished, dispatch_uid="search.page_unpublished")
@@ -60,3 +74,6 @@ def connect() -> None:
         sender=PageViewRestriction,
         dispatch_uid="search.pvr_deleted",
     )
+    document_model = get_document_model()
+    post_save.connect(_document_changed, sender=document_model, dispatch_uid="search.doc_saved")
+    pre_delete.connect(_document_changed, sender=document_model, dispatch_uid="search.doc_deleted")

@@ -4,6 +4,9 @@ Passages are sentence-aware windows of about 200–300 tokens with ~15–20 % ov
 standalone section (a lesson learned, say) stays one passage. Each passage knows its
 language and carries the page title in front of its text when encoded, since e5 ranks a
 passage better when it knows what the passage is about.
+
+A file attached to a page (a PDF report, say) becomes passages of that page too
+(``file_passages``), each knowing its document, file name and the page it starts on.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 
 from .documents import SearchDocument
+
+if TYPE_CHECKING:
+    from .extraction import ExtractedFile
 
 # Estimated from the e5 (XLM-R) tokenizer on Swedish and Danish prose: one word or
 # punctuation mark is about 1.5 subword tokens.
@@ -39,6 +46,11 @@ class Passage:
     language: str
     title: str = ""
     standalone: bool = False
+    # Set on a passage of an attached file: the Wagtail document, its file name and the
+    # page of the file the passage starts on (PDF only).
+    document_id: int | None = None
+    file_name: str = ""
+    file_page: int | None = None
 
     @property
     def text_for_encoding(self) -> str:
@@ -127,6 +139,43 @@ def document_passages(document: SearchDocument) -> list[Passage]:
     ]
 
 
+def file_passages(
+    extracted: ExtractedFile,
+    *,
+    document_id: int,
+    file_name: str,
+    language: str,
+    start: int,
+) -> list[Passage]:
+    """An attached file's passages, numbered on from ``start``. Windows flow across page
+    breaks, as the text does; a passage is on the page that holds most of its text."""
+    title = normalise_whitespace(extracted.title).replace("\n", " ")
+    sentences: list[tuple[str, int | None]] = []
+    for block in extracted.blocks:
+        text = f"{block.text}." if block.heading and not block.text.endswith(".") else block.text
+        sentences.extend((sentence, block.page) for sentence in split_sentences(text))
+    ranges = _window_ranges([sentence for sentence, _page in sentences])
+    passages = []
+    for offset, (origins, pieces) in enumerate(ranges):
+        body = "\n".join(pieces)
+        on_page: dict[int | None, int] = {}
+        for origin, piece in zip(origins, pieces, strict=True):
+            page = sentences[origin][1]
+            on_page[page] = on_page.get(page, 0) + len(piece)
+        passages.append(
+            Passage(
+                ordinal=start + offset,
+                text=body,
+                language=passage_language(body, language),
+                title=title,
+                document_id=document_id,
+                file_name=file_name,
+                file_page=max(on_page, key=on_page.__getitem__) if on_page else None,
+            )
+        )
+    return passages
+
+
 def passage_language(text: str, default: str) -> str:
     """The language a passage is written in; the document's when it cannot be told."""
     try:
@@ -139,10 +188,18 @@ def passage_language(text: str, default: str) -> str:
 
 def _windows(sentences: list[str]) -> list[str]:
     """Group sentences into windows of ~TARGET_TOKENS that overlap by ~OVERLAP_TOKENS."""
+    return ["\n".join(pieces) for _origins, pieces in _window_ranges(sentences)]
+
+
+def _window_ranges(sentences: list[str]) -> list[tuple[list[int], list[str]]]:
+    """The windows, each as its pieces of text and the index of the sentence each is from."""
     pieces: list[tuple[str, int]] = []
-    for sentence in sentences:
-        pieces.extend(_split_long_sentence(sentence))
-    windows: list[str] = []
+    origins: list[int] = []  # the sentence each piece comes from
+    for index, sentence in enumerate(sentences):
+        split = _split_long_sentence(sentence)
+        pieces.extend(split)
+        origins.extend([index] * len(split))
+    windows: list[tuple[list[int], list[str]]] = []
     start = 0
     while start < len(pieces):
         end, size = start, 0
@@ -153,7 +210,7 @@ def _windows(sentences: list[str]) -> list[str]:
         rest = sum(tokens for _, tokens in pieces[end:])
         if rest and size + rest <= MAX_TOKENS:
             end = len(pieces)
-        windows.append("\n".join(text for text, _ in pieces[start:end]))
+        windows.append((origins[start:end], [text for text, _ in pieces[start:end]]))
         if end >= len(pieces):
             break
         # Step back over whole sentences to overlap the next window with this one.

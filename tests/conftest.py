@@ -1,8 +1,19 @@
 import pytest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from wagtail.models import Page, Site
 
 from search.state import reset_caches
 from tests.factories import HomePageFactory
+
+
+@receiver(setting_changed)
+def _language_prefixes_follow_the_default_language(*, setting, **kwargs):
+    """The default language is the one without a prefix in the address: a test that changes
+    LANGUAGE_CODE must not reverse addresses by prefixes cached under the previous default."""
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()
 
 
 @pytest.fixture(autouse=True)

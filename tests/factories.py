@@ -179,3 +179,23 @@ class LessonLearnedPageFactory(wagtail_factories.PageFactory):
     kind = "success"
     language = "sv"
     country = "SE"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A Wagtail document; pass ``file__data`` (bytes) and ``file__filename`` for real content."""
+
+    class Meta:
+        model = "wagtaildocs.Document"
+
+    title = factory.Sequence(lambda n: f"Rapport {n}")
+    file = factory.django.FileField(filename="rapport.txt", data=b"Rapport.")
+
+
+def attach(page, *documents):
+    """Attach documents to a case as an editor does, so Wagtail's reference index knows."""
+    from cases.models import CaseAttachment
+
+    for document in documents:
+        page.attachments.add(CaseAttachment(document=document))
+    page.save()
+    return page

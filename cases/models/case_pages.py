@@ -218,6 +218,7 @@ class CaseStudyPage(Page):
             countries=[self.country],
             organisations=self.organisations.all(),
             date=self.start_date,
+            attachment_fields=["attachments", "problem", "approach", "results"],
         )
 
     @property

@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from portal.translations import (
+    TranslatedPage,
+    edit_handler_with_translations,
+    translation_panels,
+)
 from search.visibility import visible_pages
 
 from ..filtering import CaseFilter, LessonFilter
@@ -13,7 +18,7 @@ from .case_pages import CaseLesson, CaseStudyPage
 from .lesson_pages import LessonLearnedPage
 
 
-class FilteredIndexPage(Page):
+class FilteredIndexPage(TranslatedPage, Page):
     """An index page that lists what this visitor may see below it, with facet filters.
 
     Subclasses say how to filter (``listing_filter``), how many go on a page and the names
@@ -21,8 +26,14 @@ class FilteredIndexPage(Page):
     """
 
     intro = models.TextField(_("introduction"), blank=True)
+    intro_da = models.TextField(_("introduction (Danish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
 
+    translated_fields = (*TranslatedPage.translated_fields, "intro")
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = edit_handler_with_translations(
+        content_panels, translation_panels("title", "seo_title", "intro")
+    )
     parent_page_types = ["portal.HomePage"]
 
     per_page: int

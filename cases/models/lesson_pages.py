@@ -94,4 +94,5 @@ class LessonLearnedPage(Page):
             summary=self.lesson,
             countries=[self.country],
             organisations=self.organisations.all(),
+            attachment_fields=["context"],
         )

@@ -284,4 +284,6 @@ class MeetingPage(Page):
             countries=network.countries,
             topics=network.topics.all(),
             date=self.local_start.date(),
+            # The public parts: never member information or anything behind registration.
+            attachment_fields=["agenda", "minutes", "lessons"],
         )

@@ -10,7 +10,13 @@ from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -18,6 +24,12 @@ from wagtail.search import index
 from cases.models import CaseStudyPage
 from portal.blocks import RICH_TEXT_FEATURES
 from portal.models import ContentLanguage, Topic, is_moderator
+from portal.translations import (
+    TranslatedFields,
+    TranslatedPage,
+    edit_handler_with_translations,
+    translation_panels,
+)
 from search.documents import DocumentKind, SearchDocument, Section, page_search_document
 from search.visibility import visible_pages
 
@@ -32,10 +44,16 @@ class NetworkCountry(models.TextChoices):
     NORDIC = "nordic", _("Nordic (Sweden and Denmark)")
 
 
-class NetworkIndexPage(Page):
+class NetworkIndexPage(TranslatedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
+    intro_da = models.TextField(_("introduction (Danish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
 
+    translated_fields = (*TranslatedPage.translated_fields, "intro")
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = edit_handler_with_translations(
+        content_panels, translation_panels("title", "seo_title", "intro")
+    )
     search_fields = Page.search_fields + [index.SearchField("intro")]
     max_count = 1
     parent_page_types = ["portal.HomePage"]
@@ -52,7 +70,10 @@ class NetworkIndexPage(Page):
         return context
 
 
-class NetworkPage(Page):
+class NetworkPage(TranslatedFields, Page):
+    """A network, written in its own language; its description (summary and purpose) may be
+    translated into the other two, its name and meetings stay as written."""
+
     class JoinPolicy(models.TextChoices):
         OPEN = "open", _("Open: anyone signed in joins at once")
         ON_REQUEST = "request", _("On request: coordinators approve")
@@ -75,7 +96,15 @@ class NetworkPage(Page):
         blank=True,
         help_text=_("Shown only to active members of the network."),
     )
+    # The description in each language; the one in the network's own language is not used.
+    summary_sv = models.TextField(_("summary (Swedish)"), max_length=400, blank=True)
+    summary_da = models.TextField(_("summary (Danish)"), max_length=400, blank=True)
+    summary_en = models.TextField(_("summary (English)"), max_length=400, blank=True)
+    purpose_sv = RichTextField(_("purpose (Swedish)"), features=RICH_TEXT_FEATURES, blank=True)
+    purpose_da = RichTextField(_("purpose (Danish)"), features=RICH_TEXT_FEATURES, blank=True)
+    purpose_en = RichTextField(_("purpose (English)"), features=RICH_TEXT_FEATURES, blank=True)
 
+    translated_fields = ("summary", "purpose")
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("purpose"),
@@ -90,6 +119,19 @@ class NetworkPage(Page):
         FieldPanel("member_information"),
         InlinePanel("shared_cases", label=_("Cases shared in the network")),
     ]
+    edit_handler = edit_handler_with_translations(
+        content_panels,
+        [
+            HelpPanel(
+                _(
+                    "The network's summary and purpose in the other languages. Leave the "
+                    "network's own language blank: visitors reading in a language without a "
+                    "translation see the original, with a note saying so."
+                )
+            ),
+            *translation_panels("summary", "purpose", languages=("sv", "da", "en")),
+        ],
+    )
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("purpose"),
@@ -126,6 +168,10 @@ class NetworkPage(Page):
                 "user__member_profile__organisation"
             )
         return context
+
+    @property
+    def source_language(self) -> str:
+        return self.language
 
     def permissions_for_user(self, user):
         if not self.path:

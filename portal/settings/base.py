@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language in the URL on the site; negotiated on the admin, API and feeds.
+    "portal.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,7 +121,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # reader and then writes cannot wait for the lock ("database is locked", a 500 on
     # concurrent registrations in bench/bench_load.py). Taking the write lock at BEGIN lets
     # it wait (up to `timeout` seconds) instead.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+    # Write-ahead logging lets readers go on while one process writes, and with it
+    # synchronous=NORMAL syncs the disk at checkpoints instead of on every commit (a crash of
+    # the process loses nothing; a power cut may lose the last commits). Every search writes
+    # a log row, so a sync per commit would cost every search.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,11 +177,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# The data lab serves the charting library bundled in the installed plotly package.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "datalab.staticfiles.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -210,6 +217,8 @@ ERFA_BASE_URL = os.environ.get("ERFA_BASE_URL", "http://127.0.0.1:8000").rstrip(
 WAGTAILADMIN_BASE_URL = ERFA_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Reports (PDF, DOCX, ODT) larger than this are refused by the import and not searched.
+ERFA_DOCUMENT_MAX_MB = int(os.environ.get("ERFA_DOCUMENT_MAX_MB", "50"))
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: the admin would send a hash of every user's e-mail address to
 # a third party (and the admin's Content-Security-Policy allows images from this site only).
@@ -251,9 +260,8 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": _CSP_REPORT_URI or None,
     },
 }
-# The data lab's chart pages add what Plotly needs (datalab/staticfiles.py: PLOTLY_CSP): the
-# hashes of the two <style> elements it creates, and style attributes. Nothing else on the
-# site has an inline allowance.
+# No page of the site has an inline allowance (the data lab's charts are SVG drawn on the
+# server, coloured by presentation attributes, not style attributes).
 # Wagtail's admin (and Django's) still carry inline scripts (inline panels, date pickers)
 # and inline styles, so paths under these prefixes get the looser policy below: scripts
 # and styles from this origin and inline, nothing from anywhere else. portal/csp.py.

@@ -103,16 +103,18 @@ def test_bad_files_are_reported_and_skipped_while_good_ones_are_imported(case_in
     (tmp_path / "garbled.txt").write_bytes(b"Titel\n\n\x81\x8d\x8f\x90\x9d text")
     (tmp_path / "huge.txt").write_bytes(b"a" * (MAX_FILE_SIZE + 1))
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "notes.rtf").write_bytes(b"{\\rtf1 text}")
     output = run_import(tmp_path)
 
     assert CaseStudyPage.objects.get().title == "Bra fall"
-    assert "1 imported, 0 updated, 0 skipped as duplicate, 6 failed" in output
+    assert "1 imported, 0 updated, 0 skipped as duplicate, 7 failed" in output
     assert "empty.txt: the file is empty" in output
     assert "title-only.md: no content besides the title" in output
     assert "binary.html: binary file" in output
     assert "garbled.txt: not readable as UTF-8 or Windows-1252 text" in output
     assert "huge.txt: too large" in output
-    assert "report.pdf: unsupported file type .pdf" in output
+    assert "report.pdf: the PDF" in output
+    assert "notes.rtf: unsupported file type .rtf" in output
 
 
 def test_windows_1252_text_is_read(case_index, tmp_path):

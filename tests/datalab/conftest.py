@@ -4,10 +4,14 @@ test's own for the tests that need vectors."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.http.request import HttpHeaders
+from django.test import Client
 from django.utils import translation
 from django.utils.text import slugify
 
 from cases.models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
+from portal.locale import outside_language_prefixes
 from tests.factories import OrganisationFactory, TopicFactory
 
 
@@ -27,8 +31,30 @@ def english():
         yield
 
 
+class LanguageInAddressClient(Client):
+    """The tests here name a request's language in ``Accept-Language`` (English unless they
+    say otherwise); the site reads it from the address, so the request goes to ``/en/…``,
+    ``/da/…`` or, for Swedish, the unprefixed address."""
+
+    def generic(self, method, path, *args, headers=None, **extra):
+        names = {**self.defaults, **extra}
+        if headers:
+            names.update(HttpHeaders.to_wsgi_names(headers))
+        language = (names.get("HTTP_ACCEPT_LANGUAGE") or "")[:2]
+        if (
+            language in dict(settings.LANGUAGES)
+            and language != settings.LANGUAGE_CODE
+            and path.startswith("/")
+            and not translation.get_language_from_path(path)
+            and not outside_language_prefixes(path)
+        ):
+            path = f"/{language}{path}"
+        return super().generic(method, path, *args, headers=headers, **extra)
+
+
 @pytest.fixture
-def client(client):
+def client():
+    client = LanguageInAddressClient()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

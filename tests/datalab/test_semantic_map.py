@@ -153,7 +153,8 @@ def test_map_page_shows_every_case_and_opens_it_on_click(client, demo, db, colou
     chart = response.context["chart"]
     assert len(chart.rows) == len(CASES)
     assert chart.links[0].startswith("/cases/")
-    traces = chart.figure["data"]
-    assert sum(len(trace["x"]) for trace in traces) == len(CASES)
-    assert all(url.startswith("/") for trace in traces for url in trace["customdata"])
+    points = chart.plot.points
+    assert len(points) == len(CASES)
+    assert all(point.url.startswith("/") for point in points)
     assert response.context["themes"]
+    assert response.content.decode().count('class="point"') == len(CASES)

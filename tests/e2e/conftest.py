@@ -33,6 +33,14 @@ def browser(django_db_setup):
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def english_site(settings):
+    """The browser tests read the site in English, as their browsers ask (en-GB). The site
+    takes its language from the address, not the browser: English is made the language
+    without a prefix, so the tests' addresses (/cases/, /search/) are English pages."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -9,8 +10,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("language", ["sv", "da", "en"])
 def test_the_statement_answers_in_each_language(client, settings, language):
     settings.ERFA_ACCESSIBILITY_CONTACT = "access@erfa.example"
-    client.cookies["django_language"] = language
-    response = client.get(reverse("accessibility"))
+    with translation.override(language):
+        url = reverse("accessibility")  # the language is in the address: /da/accessibility/
+    response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}">' in html

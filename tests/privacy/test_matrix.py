@@ -33,9 +33,9 @@ WALKED = {
     "datalab:experts",
     "datalab:compare",
     "network:my_meetings",
-    "network:network_ics",
-    "network:meeting_ics",
-    "network:personal_feed",
+    "network_feeds:network_ics",
+    "network_feeds:meeting_ics",
+    "network_feeds:personal_feed",
     "network_admin:meetings",
     "network_admin:membership_requests",
     "network_admin:attendees",
@@ -63,6 +63,7 @@ EXEMPT = {
     "account:closed": "a static goodbye page",
     "favicon": "a redirect to the static icon",
     "accessibility": "the accessibility statement: static text, the same for everyone",
+    "set_language": "POST action: the visitor's own language, then a redirect to the same page",
 }
 OWN_APPS = ("portal.", "cases.", "network.", "search.", "datalab.")
 PAGE_KEYS = [
@@ -139,6 +140,8 @@ def urls_to_walk(world: World, role: str) -> list[str]:
         "/admin/cases/import/",
         "/admin/network/",
         "/admin/network/requests/",
+        # Documents attached to hidden pages (Wagtail's serve view; search/attachments.py).
+        *(document.url for document in world.documents.values()),
         *(
             f"/admin/network/meetings/{pages[key].pk}/{suffix}"
             for key in ("meeting_a", "meeting_b")
@@ -176,6 +179,9 @@ SEEN_BY_THOSE_ALLOWED = [
     ("moderator", "zqunpublishedmark", lambda w: f"/admin/pages/{w.pages['cases'].pk}/"),
     ("outsider", "zqloginmark", lambda w: w.pages["login"].url),
     ("outsider", "zqloginmark", lambda w: f"/search/?q={TOPIC_WORD}"),
+    ("outsider", "zqloginmark", lambda w: w.documents["login"].url),
+    ("member_a", "zqgroupmark", lambda w: w.documents["group"].url),
+    ("moderator", "zqdraftmark", lambda w: w.documents["draft"].url),
     ("member_a", "zqgroupmark", lambda w: w.pages["group"].url),
     ("member_b", "zqmembersinfob", lambda w: w.pages["network_b"].url),
     (

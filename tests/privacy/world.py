@@ -21,6 +21,7 @@ from portal.models import COORDINATORS_GROUP, MODERATORS_GROUP
 from tests.factories import (
     CaseIndexPageFactory,
     CaseStudyPageFactory,
+    DocumentFactory,
     LessonIndexPageFactory,
     LessonLearnedPageFactory,
     MeetingPageFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     NetworkIndexPageFactory,
     NetworkPageFactory,
     UserFactory,
+    attach,
 )
 
 ROLES = [
@@ -81,7 +83,8 @@ PAGE_MARKERS = {
 def may_see(role: str, marker: str, url: str) -> bool:
     if role in SITE_ALLOWED[marker]:
         return True
-    return url.startswith("/admin/") and role in EDITORS and marker in PAGE_MARKERS
+    # Editors may fetch any document (/documents/…): the admin lists and links them all.
+    return url.startswith(("/admin/", "/documents/")) and role in EDITORS and marker in PAGE_MARKERS
 
 
 @dataclass
@@ -89,6 +92,18 @@ class World:
     users: dict[str, object] = field(default_factory=dict)
     pages: dict[str, object] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
+    documents: dict[str, object] = field(default_factory=dict)  # page key -> its attachment
+
+
+def _attach_marked_document(world: World, key: str, page, marker: str) -> None:
+    """Each hidden case carries a document that names its marker (text, so it can be read)."""
+    document = DocumentFactory(
+        title=f"Bilaga {key}",
+        file__filename=f"bilaga-{key}.txt",
+        file__data=f"Bilaga om beläggningsprognos. {marker}".encode(),
+    )
+    attach(page, document)
+    world.documents[key] = document
 
 
 def _hidden_case(parent, marker: str, **kwargs):
@@ -153,6 +168,7 @@ def _build(world: World, home) -> None:
     world.pages["public_case"] = public
 
     world.pages["draft"] = _hidden_case(cases, "zqdraftmark", live=False)
+    _attach_marked_document(world, "draft", world.pages["draft"], "zqdraftmark")
 
     pending = _hidden_case(cases, "zqpendingmark", live=False)
     pending.save_revision(user=users["member_a"])
@@ -160,16 +176,19 @@ def _build(world: World, home) -> None:
     world.pages["pending"] = pending
 
     unpublished = _hidden_case(cases, "zqunpublishedmark")
+    _attach_marked_document(world, "unpublished", unpublished, "zqunpublishedmark")
     unpublished.unpublish()
     world.pages["unpublished"] = unpublished
 
     deleted = _hidden_case(cases, "zqdeletedmark")
     world.ids["deleted"] = deleted.pk
+    _attach_marked_document(world, "deleted", deleted, "zqdeletedmark")
     deleted.delete()
 
     login = _hidden_case(cases, "zqloginmark")
     PageViewRestriction.objects.create(page=login, restriction_type=PageViewRestriction.LOGIN)
     world.pages["login"] = login
+    _attach_marked_document(world, "login", login, "zqloginmark")
 
     group_only = _hidden_case(cases, "zqgroupmark")
     reviewers = Group.objects.create(name="Granskare")
@@ -179,12 +198,14 @@ def _build(world: World, home) -> None:
     )
     restriction.groups.set([reviewers])
     world.pages["group"] = group_only
+    _attach_marked_document(world, "group", group_only, "zqgroupmark")
 
     password = _hidden_case(cases, "zqpasswordmark")
     PageViewRestriction.objects.create(
         page=password, restriction_type=PageViewRestriction.PASSWORD, password="hemligt"
     )
     world.pages["password"] = password
+    _attach_marked_document(world, "password", password, "zqpasswordmark")
 
     start = timezone.now() + timedelta(days=14)
     for key, network, link in (

@@ -41,3 +41,45 @@ def test_unpublishing_removes_the_page_everywhere(make_page):
     index_subtree_task.call(page.pk)
     assert search("chattbot").hits == []
     assert page.pk not in page_vectors().page_ids
+
+
+def test_a_starting_process_reads_page_vectors_from_the_saved_file(make_page, monkeypatch):
+    """At 100k passages a starting worker spent tens of seconds reading every Chunk vector
+    for the page vectors; the indexing worker saves the page sums beside the index."""
+    from search import page_vectors as module
+    from search.indexing import refresh_saved_files
+    from search.state import reset_caches
+
+    first = make_page("Nyckeltal för IT-kostnader", "Vi jämför IT-kostnader med nyckeltal.")
+    second = make_page("Chattbot i kundtjänsten", "En chattbot svarar på frågor dygnet runt.")
+    refresh_saved_files()
+    expected = page_vectors()
+    reset_caches()  # as a freshly started process
+
+    read_rows = []
+    original = module._current_sums
+
+    def counting(model_id, generation, known):
+        read_rows.append(known is None)
+        return original(model_id, generation, known)
+
+    monkeypatch.setattr(module, "_current_sums", counting)
+    loaded = page_vectors()
+    assert read_rows == [False]  # caught up from the saved sums, not from every row
+    assert sorted(loaded.page_ids.tolist()) == sorted([first.pk, second.pk])
+    order = [int(p) for p in expected.page_ids]
+    rows = [loaded.position(p) for p in order]
+    assert abs(loaded.matrix[rows] - expected.matrix).max() < 1e-6
+
+
+def test_unreadable_saved_page_sums_are_rebuilt_from_the_rows(make_page):
+    from search.page_vectors import SUMS_FILE, load_saved_sums
+    from search.vectors import index_directory
+
+    make_page("Nyckeltal för IT-kostnader", "Vi jämför IT-kostnader med nyckeltal.")
+    state = IndexState.objects.active()
+    directory = index_directory(state.model_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / SUMS_FILE).write_bytes(b"not an npz file")
+    assert load_saved_sums(state.model_id, state.generation) is None
+    assert len(page_vectors().page_ids) == 1  # rebuilt from the rows

@@ -147,3 +147,18 @@ def test_case_page_shows_similar_initiatives(titles):
     )
     assert "Myndighetsgemensamma nyckeltal för IT-kostnader" in html
     assert page.title not in html
+
+
+def test_a_swedish_query_finds_page_three_of_an_attached_danish_report(titles):
+    """The demo's Danish mapping report is searched page by page, across languages."""
+    # No word of it is in the report, so the passage shown is the one found by meaning (a
+    # shared word such as "data" would pick the passage holding it most often).
+    query = "pseudonymisera personnummer innan analysen"
+    hits = search(query, log=False).hits
+    hit = next(
+        hit for hit in hits if titles[hit.page_id][1].startswith("Modenhedsvurdering af statslige")
+    )
+    assert hit.source is not None, hit.snippet
+    assert hit.source.file_name.startswith("kortlaegning-dataanalyse-i-staten")
+    assert hit.source.page == 3
+    assert hit.source.url.endswith("#page=3")

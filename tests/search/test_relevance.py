@@ -51,3 +51,14 @@ def test_pages_close_behind_a_relevant_one_need_less_evidence():
     assert list(decide(ranking([answer, translation], rest), CALIBRATION).relevant) == [1, 2]
     alone = decide(ranking([translation], rest[:-1] + [0.0]), CALIBRATION)
     assert not alone.relevant
+
+
+def test_a_selection_ends_relative_to_its_own_best_page():
+    """A visitor who filters for Danish pages gets the Danish answer, even when a Swedish
+    near-copy of the query, outside the filter, scores far higher: the list ends relative to
+    the best page shown, judged against the query's background in the whole corpus."""
+    everything = ranking([0.97, 0.88], background(level=0.70))
+    whole_corpus = np.array([score for _page, score in everything])[10:40]
+    assert list(decide(everything, CALIBRATION).relevant) == [1]  # 0.88 is 0.09 behind
+    danish_only = [pair for pair in everything if pair[0] != 1]
+    assert list(decide(danish_only, CALIBRATION, whole_corpus).relevant) == [2]

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from cases.importing import Outcome, collect_files, import_documents
 from cases.models import CaseIndexPage
@@ -9,9 +10,11 @@ from portal.models import ContentLanguage
 
 class Command(BaseCommand):
     help = (
-        "Import .html, .htm, .txt and .md files (folders recursively) as case studies. "
-        "The title comes from <h1> or <title>, or a text file's first line; the body goes "
-        "into the case's 'approach' and its opening words into the summary. Navigation, "
+        "Import .html, .htm, .txt, .md, .pdf, .docx and .odt files (folders recursively) as "
+        "case studies. The title comes from <h1> or <title>, a report's metadata or first "
+        "heading, or a text file's first line; the body goes into the case's 'approach' and "
+        "its opening words into the summary; a report's file is attached to its case, where "
+        "search reads all of it, page by page. Navigation, "
         "scripts, cookie banners and share/contact boxes are left out. Importing the same "
         "file again updates its case; the same content again is skipped as a duplicate. "
         "Exits non-zero only when files were given and every one of them failed."
@@ -46,9 +49,19 @@ class Command(BaseCommand):
                 else "There is no case index page to import into; create one first."
             )
         files, missing = collect_files(options["paths"])
-        summary = import_documents(
-            files, parent, publish=options["publish"], language=options["language"]
+        # Progress on stderr, so the per-file report on stdout stays clean for scripts.
+        progress = tqdm(
+            files,
+            desc="Importing",
+            unit="file",
+            file=self.stderr._out,
+            disable=options["verbosity"] < 1 or len(files) < 2,
+            dynamic_ncols=True,
         )
+        summary = import_documents(
+            progress, parent, publish=options["publish"], language=options["language"]
+        )
+        progress.close()
         summary.results[:0] = missing
         styles = {
             Outcome.IMPORTED: self.style.SUCCESS,
