@@ -86,7 +86,7 @@ def violations(page):
 
 
 def _hover_charts(page):
-    """Move over every chart, so that hover labels (Plotly's styled text) are drawn too."""
+    """Move over every chart, so that hover labels and tooltips are drawn too."""
     for figure in page.locator(".datalab-figure--drawn").all():
         box = figure.bounding_box()
         for step in range(1, 20):
@@ -128,7 +128,7 @@ def test_public_and_member_pages_run_under_the_policy(page, live_server, site, l
         ("/accounts/login/", {}),
     ]:
         found += _visit(page, live_server, path, violations, **options)
-    # The map's hover labels are where Plotly writes styled text.
+    # The map's hover labels are the last place styled text could appear.
     page.goto(f"{live_server.url}/datalab/map/")
     page.wait_for_selector(".datalab-figure--drawn .point")
     for point in page.locator(".datalab-figure--drawn .point").all():
