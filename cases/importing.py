@@ -51,46 +51,15 @@ MAX_FILE_SIZE = 5 * 1024 * 1024  # text files; reports: ERFA_DOCUMENT_MAX_MB (se
 SUMMARY_LENGTH = 300
 
 # Page furniture that is not the document: dropped before the text is read.
-_BOILERPLATE_TAGS = [
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "script",
-    "style",
-    "noscript",
-    "form",
-    "button",
-    "iframe",
-    "svg",
-    "template",
-]
+# (Tag names as words: the list literal ruff would write takes a line per tag.)
+_BOILERPLATE_TAGS = (
+    "nav header footer aside script style noscript form button iframe svg template".split()  # noqa: SIM905
+)
 _BOILERPLATE_MARKERS = re.compile(r"cookie|consent|share|social|breadcrumb|contact", re.I)
-_BLOCK_TAGS = [
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "li",
-    "ul",
-    "ol",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "blockquote",
-    "pre",
-    "dd",
-    "dt",
-    "figcaption",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-]
+_BLOCK_TAGS = (  # noqa: SIM905
+    "p div section article main li ul ol table tr td th blockquote pre dd dt figcaption"
+    " h1 h2 h3 h4 h5 h6"
+).split()
 _HEADING_TAGS = ["h2", "h3", "h4", "h5", "h6"]
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -256,7 +225,8 @@ def _parse_report(data: bytes, extension: str) -> ParsedDocument:
     return ParsedDocument(title[:255], paragraphs, fingerprint, language_sample=text)
 
 
-def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> ImportResult:
+def check_file(source_file: SourceFile) -> None:
+    """DocumentError when a file's type or size rules it out; its bytes are not read."""
     if source_file.extension not in SUPPORTED_EXTENSIONS:
         raise DocumentError(
             _(
@@ -274,6 +244,10 @@ def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> 
         raise DocumentError(
             _("too large (%(size).1f MB; at most 5 MB)") % {"size": source_file.size / 1024 / 1024}
         )
+
+
+def _import_one(source_file: SourceFile, parent, *, publish, language, user) -> ImportResult:
+    check_file(source_file)
     data = source_file.read()
     document = parse_document(data, source_file.extension)
 

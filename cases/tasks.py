@@ -3,13 +3,18 @@
 The task takes the page's id and the language to write in; every message is sent at most once
 (``portal.mail.send_once``), so a failed task can simply run again: ``manage.py
 retry_mail_tasks``.
+
+``import_document_task`` imports one file uploaded in the admin (cases/admin_views.py): the
+extraction of a 300-page report runs here, in the worker, never in the request.
 """
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import CaseStudyPage
+from .importing import ImportResult, Outcome, SourceFile, import_documents
+from .models import CaseStudyPage, DocumentImport
 from .submissions import notify_moderators
 
 
@@ -28,3 +33,46 @@ def notify_moderators_after_commit(page: CaseStudyPage) -> None:
     language that is active now (the submitting member's)."""
     page_id, language = page.pk, translation.get_language()
     transaction.on_commit(lambda: notify_moderators_task.enqueue(page_id, language))
+
+
+@task()
+def import_document_task(import_id: int) -> str:
+    """Import one uploaded file (a ``DocumentImport``) as the admin upload asked; returns the
+    state it ends in. A file already done is left alone, so the task may safely run twice."""
+    record = DocumentImport.objects.filter(pk=import_id).first()
+    if record is None or record.finished:
+        return record.state if record else ""
+    DocumentImport.objects.filter(pk=record.pk).update(state=DocumentImport.State.RUNNING)
+    if record.parent is None:
+        result = ImportResult(
+            f"upload:{record.name}", Outcome.FAILED, _("the case library has been deleted")
+        )
+    elif not record.file:
+        result = ImportResult(
+            f"upload:{record.name}", Outcome.FAILED, _("the uploaded file is gone")
+        )
+    else:
+
+        def read() -> bytes:
+            with record.file.open("rb") as stored:
+                return stored.read()
+
+        # Uploads are named by their file name: uploading it again updates its case.
+        source = SourceFile(source=f"upload:{record.name}", size=record.size, read=read)
+        with translation.override(record.interface_language or None):
+            # One file, in its own transaction, exactly as the command imports it.
+            (result,) = import_documents(
+                [source],
+                record.parent,
+                publish=record.publish,
+                language=record.language,
+                user=record.user,
+            ).results
+    record.state = DocumentImport.State(result.outcome.value)
+    record.message = result.message
+    record.page = result.page if result.page is not None and result.page.pk else None
+    record.finished_at = timezone.now()
+    if record.file:
+        record.file.delete(save=False)  # the case holds what it needs; nothing lingers here
+    record.save()
+    return record.state

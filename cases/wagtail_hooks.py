@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from .admin_views import ImportDocumentsView, can_import_documents
+from .admin_views import ImportDocumentsView, ImportStatusView, can_import_documents
 from .models import CaseStudyPage
 
 
@@ -36,7 +36,12 @@ def register_import_documents_url():
             "cases/import/",
             ImportDocumentsView.as_view(),
             name="cases_import_documents",
-        )
+        ),
+        path(
+            "cases/import/<uuid:batch>/",
+            ImportStatusView.as_view(),
+            name="cases_import_status",
+        ),
     ]
 
 

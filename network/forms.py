@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import NoMaxLengthMixin
+
 from .models import Registration
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(NoMaxLengthMixin, forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["dietary_needs", "accessibility_needs"]
@@ -14,12 +16,12 @@ class RegistrationForm(forms.ModelForm):
         }
 
 
-class MessageForm(forms.Form):
+class MessageForm(NoMaxLengthMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea)
 
 
-class CopyMeetingForm(forms.Form):
+class CopyMeetingForm(NoMaxLengthMixin, forms.Form):
     title = forms.CharField(label=_("Title of the new meeting"), max_length=255)
     start = forms.DateTimeField(
         label=_("New start"),

@@ -13,6 +13,12 @@ class PortalConfig(AppConfig):
 
         register()
 
+        # Wagtail's workflow e-mails show the built-in workflow's name in the recipient's
+        # language, not as stored in English (portal/workflow_names.py).
+        from .workflow_names import translate_names_in_workflow_mail
+
+        translate_names_in_workflow_mail()
+
         # A page saved without a slug gets one from its title in Wagtail's
         # Page._set_core_field_defaults, through the module's ``slugify``: make it transliterate
         # æ/ø/å like the admin's JavaScript does (tests/portal/test_slugs.py checks it still works).

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import NoMaxLengthMixin
+
 from .facets import FACETS, SearchFilters
 from .query import MAX_QUERY_LENGTH, SearchMode
 
@@ -12,7 +14,7 @@ class FilterValuesField(forms.MultipleChoiceField):
         return True
 
 
-class SearchForm(forms.Form):
+class SearchForm(NoMaxLengthMixin, forms.Form):
     """The search page's query string: the query, the mode, the filters and the page."""
 
     q = forms.CharField(

@@ -9,6 +9,7 @@ from .case_pages import (
     CaseStudyPage,
     LessonKind,
 )
+from .imports import DocumentImport
 from .index_pages import CaseIndexPage, LessonIndexPage
 from .lesson_pages import LessonLearnedPage
 
@@ -20,6 +21,7 @@ __all__ = [
     "CaseLesson",
     "CaseRelatedCase",
     "CaseStudyPage",
+    "DocumentImport",
     "LessonIndexPage",
     "LessonKind",
     "LessonLearnedPage",

@@ -1,7 +1,9 @@
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.models import CaseStudyPage
+from cases.models import CaseStudyPage, DocumentImport
 from tests.factories import CaseStudyPageFactory, UserFactory
 
 IMPORT_URL = "/admin/cases/import/"
@@ -12,31 +14,124 @@ def moderator(db):
     return UserFactory(username="moderator", is_staff=True, groups=["Moderators"])
 
 
-def test_moderators_import_uploaded_files_and_see_the_summary(client, case_index, moderator):
-    """The admin upload runs the same import as the command, several files at once."""
+def _upload(client, case_index, files, **fields):
+    return client.post(
+        IMPORT_URL, {"files": files, "parent": case_index.pk, **fields}, follow=False
+    )
+
+
+def test_moderators_import_uploaded_files_and_see_the_summary(
+    client, case_index, moderator, django_capture_on_commit_callbacks
+):
+    """The admin upload runs the same import as the command, several files at once, in
+    background tasks; the status page shows each file's outcome."""
     client.force_login(moderator)
     assert client.get(IMPORT_URL).status_code == 200
-    response = client.post(
-        IMPORT_URL,
-        {
-            "files": [
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(
+            client,
+            case_index,
+            [
                 SimpleUploadedFile("a.md", "# Öppna data\n\nVi öppnade våra data.".encode()),
                 SimpleUploadedFile("b.txt", b""),
             ],
-            "parent": case_index.pk,
-            "publish": "on",
-        },
-    )
-    assert response.status_code == 200
-    summary = response.context["summary"]
-    assert [(r.source, r.outcome) for r in summary.results] == [
-        ("upload:a.md", "imported"),
-        ("upload:b.txt", "failed"),
+            publish="on",
+        )
+    assert response.status_code == 302
+    status = client.get(response["Location"])
+    assert status.status_code == 200
+    assert [(r.name, r.state) for r in status.context["imports"]] == [
+        ("a.md", "imported"),
+        ("b.txt", "failed"),
     ]
-    html = response.content.decode()
+    html = status.content.decode()
     assert "the file is empty" in html
     page = CaseStudyPage.objects.get()
     assert page.live and page.owner == moderator and page.title == "Öppna data"
+    assert f"/admin/pages/{page.pk}/edit/" in html
+    # Nothing of the upload is kept once it is imported.
+    assert not any(record.file for record in DocumentImport.objects.all())
+
+
+def test_the_upload_only_queues_the_files_and_the_task_extracts_them(
+    client, case_index, moderator, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Extraction never runs in the request: the upload stores the file, answers with a
+    redirect to the status page ("queued"), and the task reads the report afterwards."""
+    from cases import report_import
+    from cases.report_files import ReportPage, pdf_report
+
+    calls = []
+    real_extract = report_import.extract_file
+
+    def extract_file(data, name):
+        calls.append(name)
+        return real_extract(data, name)
+
+    monkeypatch.setattr(report_import, "extract_file", extract_file)
+    report = pdf_report(
+        "Kortlægning af dataanalyse i staten",
+        [ReportPage([("Indledning", ["Styrelsen har kortlagt dataanalyse i staten. " * 20])])],
+    )
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(
+            client,
+            case_index,
+            [
+                SimpleUploadedFile("kortlaegning.pdf", report),
+                SimpleUploadedFile("scan.pdf", pdf_report("S", [ReportPage()], with_text=False)),
+                SimpleUploadedFile("notes.exe", b"MZ"),
+            ],
+        )
+        assert response.status_code == 302
+        assert calls == [] and CaseStudyPage.objects.count() == 0
+        queued = client.get(response["Location"])
+        assert [(r.name, r.state) for r in queued.context["imports"]] == [
+            ("kortlaegning.pdf", "queued"),
+            ("scan.pdf", "queued"),
+            ("notes.exe", "failed"),  # refused by its type before anything was stored
+        ]
+        assert "2 files are waiting to be imported in the background" in queued.content.decode()
+    # The tasks ran once the upload was committed (immediately, in tests).
+    assert calls == ["report.pdf", "report.pdf"]
+    done = client.get(response["Location"])
+    states = {r.name: r for r in done.context["imports"]}
+    assert states["kortlaegning.pdf"].state == "imported"
+    page = CaseStudyPage.objects.get()
+    assert states["kortlaegning.pdf"].page == page and not page.live
+    assert page.attachments.get().document.uploaded_by_user == moderator
+    assert states["scan.pdf"].state == "failed"
+    html = done.content.decode()
+    assert "OCR is not supported" in html and "unsupported file type .exe" in html
+    assert f"/admin/pages/{page.pk}/edit/" in html
+    assert "waiting to be imported" not in html
+
+
+def test_the_import_task_runs_once_per_file(case_index, moderator):
+    """A task run again for a file it already imported leaves it alone."""
+    from django.core.files.base import ContentFile
+
+    from cases.tasks import import_document_task
+
+    data = "# Titel\n\nNågot att berätta.".encode()
+    record = DocumentImport(
+        batch=uuid.uuid4(), name="a.md", size=len(data), parent=case_index, user=moderator
+    )
+    record.file.save("a.md", ContentFile(data), save=False)
+    record.save()
+    assert import_document_task.call(record.pk) == "imported"
+    assert import_document_task.call(record.pk) == "imported"
+    assert CaseStudyPage.objects.count() == 1
+
+
+def test_the_status_page_is_for_moderators_and_known_batches(client, case_index, moderator):
+    client.force_login(moderator)
+    assert client.get(f"{IMPORT_URL}{uuid.uuid4()}/").status_code == 404
+    record = DocumentImport.objects.create(batch=uuid.uuid4(), name="a.md", parent=case_index)
+    assert client.get(f"{IMPORT_URL}{record.batch}/").status_code == 200
+    client.force_login(UserFactory(username="editor", is_staff=True, groups=["Editors"]))
+    assert client.get(f"{IMPORT_URL}{record.batch}/").status_code in (302, 403)
 
 
 def test_only_moderators_and_superusers_may_import(client, case_index):

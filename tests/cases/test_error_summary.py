@@ -56,3 +56,24 @@ def test_optional_fields_say_so_in_their_labels(client, case_index, member):
     soup = BeautifulSoup(client.get(SHARE_URL).content.decode(), "html.parser")
     assert "(optional)" in soup.select_one("label[for=id_contact_role]").get_text()
     assert "(optional)" not in soup.select_one("label[for=id_title]").get_text()
+
+
+def test_no_input_cuts_what_is_written_or_pasted(client, case_index, member):
+    client.force_login(member)
+    soup = BeautifulSoup(client.get(SHARE_URL).content.decode(), "html.parser")
+    assert soup.select_one("input[name=title]") is not None
+    assert soup.select("[maxlength]") == []
+
+
+def test_an_over_long_summary_is_explained_and_kept_as_written(client, case_index, member):
+    client.force_login(member)
+    summary, title = "s" * 501, "t" * 256
+    response = client.post(SHARE_URL, form_data(summary=summary, title=title))
+    assert response.status_code == 200
+    html = response.content.decode()
+    links = assert_summary_lists_every_error(html, ["id_title", "id_summary"])
+    assert "at most 500 characters" in links[1][1]
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find(id="id_summary").get_text().strip() == summary
+    assert soup.find(id="id_title")["value"] == title
+    assert soup.select("[maxlength]") == []

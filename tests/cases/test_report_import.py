@@ -128,23 +128,29 @@ def test_reimporting_the_same_report_is_a_duplicate(case_index, tmp_path):
     assert CaseStudyPage.objects.get().attachments.count() == 1
 
 
-def test_moderators_upload_reports_in_the_admin(client, case_index):
+def test_moderators_upload_reports_in_the_admin(
+    client, case_index, django_capture_on_commit_callbacks
+):
     moderator = UserFactory(username="moderator", is_staff=True, groups=["Moderators"])
     client.force_login(moderator)
-    response = client.post(
-        "/admin/cases/import/",
-        {
-            "files": [
-                SimpleUploadedFile("kortlaegning.pdf", _danish_pdf()),
-                SimpleUploadedFile("scan.pdf", pdf_report("S", [ReportPage()], with_text=False)),
-            ],
-            "parent": case_index.pk,
-        },
-    )
-    assert response.status_code == 200
-    outcomes = [(r.source, r.outcome) for r in response.context["summary"].results]
-    assert outcomes == [("upload:kortlaegning.pdf", "imported"), ("upload:scan.pdf", "failed")]
-    assert "OCR is not supported" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/cases/import/",
+            {
+                "files": [
+                    SimpleUploadedFile("kortlaegning.pdf", _danish_pdf()),
+                    SimpleUploadedFile(
+                        "scan.pdf", pdf_report("S", [ReportPage()], with_text=False)
+                    ),
+                ],
+                "parent": case_index.pk,
+            },
+        )
+    assert response.status_code == 302
+    status = client.get(response["Location"])
+    outcomes = [(r.name, r.state) for r in status.context["imports"]]
+    assert outcomes == [("kortlaegning.pdf", "imported"), ("scan.pdf", "failed")]
+    assert "OCR is not supported" in status.content.decode()
     page = CaseStudyPage.objects.get()
     assert page.attachments.get().document.uploaded_by_user == moderator
 

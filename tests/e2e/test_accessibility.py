@@ -12,9 +12,12 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from tests.factories import (
+    CaseIndexPageFactory,
     LessonIndexPageFactory,
     LessonLearnedPageFactory,
     MeetingPageFactory,
+    MemberFactory,
+    MembershipFactory,
     NetworkIndexPageFactory,
     NetworkPageFactory,
 )
@@ -67,6 +70,65 @@ def _describe(where: str, violation: dict) -> str:
     )
 
 
+def _blocking_violations(axe: Axe, page, where: str) -> list[str]:
+    results = axe.run(page)
+    return [
+        _describe(where, violation)
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def member_pages(home_page):
+    """A member of a network, and the pages only members see: their account, the form to
+    share a case, their meetings, and the network's members-only meeting with its form."""
+    CaseIndexPageFactory(parent=home_page)
+    network = NetworkPageFactory(parent=NetworkIndexPageFactory(parent=home_page))
+    start = timezone.now() + timedelta(days=10)
+    meeting = MeetingPageFactory(
+        parent=network, start=start, end=start + timedelta(hours=2), audience="members"
+    )
+    member = MemberFactory(username="medlem")
+    MembershipFactory(network=network, user=member)
+    return member, [
+        ("/members/account/", None),
+        ("/members/cases/share/", "form"),
+        ("/members/cases/mine/", None),
+        ("/members/network/my-meetings/", None),
+        (network.url, None),
+        (meeting.url, "#id_dietary_needs"),
+    ]
+
+
+def test_member_pages_have_no_serious_or_critical_violations(
+    page, log_in, live_server, member_pages, settings
+):
+    member, paths = member_pages
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    log_in(member.username)
+    axe = Axe()
+    found = []
+    for language in ("sv", "en"):
+        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        for path, wait_for in paths:
+            response = page.goto(f"{live_server.url}{prefix}{path}")
+            assert response.ok, f"{path}: {response.status}"
+            assert "/accounts/login/" not in page.url, f"{path}: not signed in"
+            assert page.locator("html").get_attribute("lang") == language, path
+            if wait_for:
+                page.wait_for_selector(wait_for)
+            page.wait_for_load_state("networkidle")
+            found += _blocking_violations(axe, page, f"desktop {language} {path} (member)")
+        # The form again with its errors: the summary at the top, each field marked invalid.
+        page.goto(f"{live_server.url}{prefix}/members/cases/share/")
+        page.fill("#id_title", "")
+        page.click("form.stacked-form button[type=submit]")
+        page.wait_for_selector("[data-error-summary]")
+        found += _blocking_violations(axe, page, f"desktop {language} share form with errors")
+    assert not found, f"{len(found)} serious or critical violation(s):\n" + "\n".join(found)
+
+
 def test_main_pages_have_no_serious_or_critical_violations(browser, live_server, site, settings):
     axe = Axe()
     found = []
@@ -86,13 +148,7 @@ def test_main_pages_have_no_serious_or_critical_violations(browser, live_server,
                     if wait_for:
                         page.wait_for_selector(wait_for)
                     page.wait_for_load_state("networkidle")
-                    results = axe.run(page)
-                    where = f"{viewport_name} {language} {path}"
-                    found += [
-                        _describe(where, violation)
-                        for violation in results.response["violations"]
-                        if violation["impact"] in BLOCKING
-                    ]
+                    found += _blocking_violations(axe, page, f"{viewport_name} {language} {path}")
         finally:
             context.close()
     assert not found, f"{len(found)} serious or critical violation(s):\n" + "\n".join(found)

@@ -124,6 +124,7 @@ def test_registration_errors_are_listed_at_the_top_and_at_the_field(client, meet
     assert field.get_text() == "x" * 301 or field.get("value") == "x" * 301  # kept as written
     assert "id_dietary_needs_error" in field["aria-describedby"].split()
     assert "(optional)" in soup.select_one("label[for=id_dietary_needs]").get_text()
+    assert soup.find(id="id_accessibility_needs").get("maxlength") is None
     assert not meeting.registrations.filter(user=member).exists()
 
 
@@ -132,3 +133,11 @@ def test_the_meeting_page_has_no_summary_without_errors(client, meeting):
     soup = BeautifulSoup(client.get(meeting.url).content.decode(), "html.parser")
     assert soup.select_one("[data-error-summary]") is None
     assert soup.find(id="id_dietary_needs") is not None
+
+
+def test_the_registration_notes_do_not_cut_what_is_pasted(client, meeting):
+    client.force_login(MembershipFactory(network=meeting.network).user)
+    soup = BeautifulSoup(client.get(meeting.url).content.decode(), "html.parser")
+    for name in ("dietary_needs", "accessibility_needs"):
+        field = soup.find(id=f"id_{name}")
+        assert field is not None and field.get("maxlength") is None

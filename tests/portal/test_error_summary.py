@@ -50,6 +50,12 @@ def test_a_search_that_is_too_long_is_explained_not_cut(client, home_page):
     assert BeautifulSoup(html, "html.parser").find(id="id_q").get("maxlength") is None
 
 
+def test_the_home_page_search_box_does_not_cut_a_long_search(client, home_page):
+    soup = BeautifulSoup(client.get("/").content.decode(), "html.parser")
+    box = soup.find(id="hero-q")
+    assert box is not None and box.get("maxlength") is None
+
+
 def test_close_account_errors(client, db):
     user = MemberFactory()
     client.force_login(user)

@@ -7,6 +7,7 @@ A URL pattern of the project's own apps that is neither walked here nor listed a
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,6 +28,7 @@ WALKED = {
     "api:openapi-view",
     "api:api-root",
     "cases_import_documents",
+    "cases_import_status",
     "datalab:overview",
     "datalab:chart_data",
     "datalab:semantic_map",
@@ -85,6 +87,23 @@ PAGE_KEYS = [
 ]
 
 
+def _import_batch(world: World):
+    """An upload whose file became the draft case: its status page names and links it."""
+    from cases.models import DocumentImport
+
+    draft = world.pages["draft"]
+    record, _created = DocumentImport.objects.get_or_create(
+        name="bilaga.pdf",
+        defaults={
+            "batch": uuid.uuid4(),
+            "state": DocumentImport.State.IMPORTED,
+            "message": f"“{draft.title}” (draft)",
+            "page": draft,
+        },
+    )
+    return record.batch
+
+
 def urls_to_walk(world: World, role: str) -> list[str]:
     pages = world.pages
     hidden_ids = [pages[key].pk for key in ("draft", "pending", "unpublished", "login", "group")]
@@ -138,6 +157,7 @@ def urls_to_walk(world: World, role: str) -> list[str]:
         "/admin/reports/workflow/",
         "/admin/reports/workflow_tasks/",
         "/admin/cases/import/",
+        f"/admin/cases/import/{_import_batch(world)}/",
         "/admin/network/",
         "/admin/network/requests/",
         # Documents attached to hidden pages (Wagtail's serve view; search/attachments.py).
