@@ -18,6 +18,10 @@ class PortalConfig(AppConfig):
         from .workflow_names import translate_names_in_workflow_mail
 
         translate_names_in_workflow_mail()
+        # Approving a submission takes a dialog, not one click (portal/workflow_actions.py).
+        from .workflow_actions import confirm_before_approving
+
+        confirm_before_approving()
 
         # A page saved without a slug gets one from its title in Wagtail's
         # Page._set_core_field_defaults, through the module's ``slugify``: make it transliterate
