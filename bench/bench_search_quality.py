@@ -80,7 +80,7 @@ def evaluate(query_set: QuerySet, mode: str) -> tuple[dict[str, float], list[dic
     """Run every query through ``search.query.search()`` and average the metrics."""
     from django.db import DatabaseError
 
-    from search.query import SearchFilters, search
+    from search.query import QueryTooLong, SearchFilters, search
 
     filters = SearchFilters(languages=query_set.languages)
     rows = []
@@ -89,6 +89,10 @@ def evaluate(query_set: QuerySet, mode: str) -> tuple[dict[str, float], list[dic
             results = search(text, mode=mode, filters=filters, limit=CUTOFF, log=False)
             ranked = [hit.page_id for hit in results.hits]
             failed = 0.0
+        except QueryTooLong:
+            # A few NTREX sentences exceed the search box's 500 characters: the search
+            # refuses them with a clear message, which counts here as a search that failed.
+            ranked, failed = [], 1.0
         except DatabaseError:
             # SQLite's FTS5 rejects some queries with quotes and punctuation (a search bug,
             # reported): such a query counts as a failed search with no results.
