@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from .models import IndexChange
 
+# More changes than this since a process's generation: reloading is cheaper than the log.
+MAX_GENERATIONS = 100_000
+
 
 @dataclass(frozen=True)
 class IndexDelta:
@@ -23,13 +26,17 @@ def changes_since(model_id: str, generation: int, current: int) -> IndexDelta | 
     """The delta from ``generation`` to ``current``, or None when only a reload will do."""
     if current <= generation:
         return IndexDelta()
+    if current - generation > MAX_GENERATIONS:
+        # Generations come from a clock when a state is created (search/generations.py): a
+        # gap this wide is another state's numbering, or a log long since pruned.
+        return None
     rows = list(
         IndexChange.objects.filter(
             model_id=model_id, generation__gt=generation, generation__lte=current
         ).values_list("generation", "page_id", "removed_chunk_ids")
     )
-    covered = {row_generation for row_generation, _, _ in rows}
-    if covered != set(range(generation + 1, current + 1)):
+    # Every generation in (generation, current] noted, counted without building the range.
+    if len({row_generation for row_generation, _, _ in rows}) != current - generation:
         return None
     if any(page_id is None for _, page_id, _ in rows):
         return None
