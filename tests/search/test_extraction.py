@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from cases.report_files import ReportPage, docx_report, odt_report, pdf_report
 from search.extraction import ExtractionError, extract_file, rejoin_lines, sniff
@@ -110,7 +111,7 @@ def test_sniff_tells_formats_apart():
 
 
 def _error(data: bytes, name: str) -> ExtractionError:
-    with pytest.raises(ExtractionError) as caught:
+    with translation.override("en"), pytest.raises(ExtractionError) as caught:
         extract_file(data, name)
     return caught.value
 
