@@ -8,6 +8,10 @@ document on a live public page and on a draft is as private as the draft). A doc
 no page uses is served to editors only: to those with permission to add or change documents,
 who reach it in the admin anyway. Until a page is published with it, then, a new document
 stays private, and a document whose last page was deleted becomes private again.
+
+A page may show some fields to part of its audience only (a network's information for its
+members): it says so with ``field_is_shown_to(field, user)``, and a document linked from such
+a field is served only to those the page shows that field to.
 """
 
 from __future__ import annotations
@@ -45,13 +49,20 @@ def _forget() -> None:
 
 def pages_using(document) -> set[int]:
     """Ids of the pages (drafts included) whose content refers to ``document``."""
+    return set(fields_using(document))
+
+
+def fields_using(document) -> dict[int, set[str]]:
+    """Per page id (drafts included), the fields of that page that refer to ``document``."""
     page_type = ContentType.objects.get_for_model(Page)
-    return {
-        int(object_id)
-        for object_id in ReferenceIndex.get_references_to(document)
+    fields: dict[int, set[str]] = {}
+    for object_id, model_path in (
+        ReferenceIndex.get_references_to(document)
         .filter(base_content_type=page_type)
-        .values_list("object_id", flat=True)
-    }
+        .values_list("object_id", "model_path")
+    ):
+        fields.setdefault(int(object_id), set()).add(model_path.split(".", 1)[0])
+    return fields
 
 
 def is_document_editor(user) -> bool:
@@ -70,8 +81,19 @@ def may_fetch(document, request) -> bool:
     user = getattr(request, "user", None)
     if is_document_editor(user):
         return True
-    pages = pages_using(document)
-    return bool(pages) and visible_page_ids(pages, request=request) == pages
+    fields = fields_using(document)
+    pages = set(fields)
+    if not pages or visible_page_ids(pages, request=request) != pages:
+        return False
+    return all(
+        _field_is_shown(page, fields[page.pk], user)
+        for page in Page.objects.filter(pk__in=pages).specific()
+    )
+
+
+def _field_is_shown(page: Page, fields: set[str], user) -> bool:
+    shown_to = getattr(page, "field_is_shown_to", None)
+    return shown_to is None or all(shown_to(field, user) for field in fields)
 
 
 def page_documents(page: Page, fields: Iterable[str]) -> list:

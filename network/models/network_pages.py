@@ -155,6 +155,7 @@ class NetworkPage(TranslatedFields, Page):
             membership=membership,
             is_active_member=bool(membership and membership.is_active),
             is_coordinator=self.is_run_by(user),
+            shows_member_information=self.field_is_shown_to("member_information", user),
             upcoming_meetings=meetings.filter(end__gte=now).order_by("start"),
             past_meetings=meetings.filter(end__lt=now).order_by("-start"),
             coordinators=self.coordinators.select_related("member_profile__organisation"),
@@ -213,6 +214,16 @@ class NetworkPage(TranslatedFields, Page):
             .filter(user=user, role=Membership.Role.COORDINATOR)
             .exists()
         )
+
+    def field_is_shown_to(self, field: str, user) -> bool:
+        """The information for members is for the network's active members and those who run
+        it; every other field shows to whoever may see the page. Documents linked from a
+        field are served by the same answer (search/attachments.py)."""
+        if field != "member_information":
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        return self.is_active_member(user) or self.is_run_by(user)
 
     def can_be_managed_by(self, user) -> bool:
         """Coordinators manage their own networks; moderators and administrators all of them."""

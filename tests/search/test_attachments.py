@@ -92,3 +92,22 @@ def test_a_document_no_page_uses_is_for_editors_only(client, people):
     assert _status(client, document) == 302
     assert _status(client, document, people["member"]) == 404
     assert _status(client, document, people["editor"]) == 200
+
+
+def test_a_document_in_a_networks_member_information_is_for_its_members(
+    client, home_page, build, people
+):
+    """The network page is public, its information for members is not: nor is a document
+    linked from there, even though everyone may see the page."""
+    from tests.factories import MembershipFactory, NetworkIndexPageFactory, NetworkPageFactory
+
+    document = DocumentFactory()
+    networks = NetworkIndexPageFactory(parent=home_page)
+    link = f'<p><a linktype="document" id="{document.pk}">Kontaktlista</a></p>'
+    network = build(lambda: NetworkPageFactory(parent=networks, member_information=link))
+    network_member = MembershipFactory(network=network).user
+    assert client.get(network.url).status_code == 200
+    assert _status(client, document) == 302
+    assert _status(client, document, people["member"]) == 404
+    assert _status(client, document, network_member) == 200
+    assert _status(client, document, people["editor"]) == 200
