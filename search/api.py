@@ -36,6 +36,15 @@ SearchParams = type(
 )
 
 
+class SourceOut(Schema):
+    """The file attached to the page that the snippet comes from."""
+
+    file_name: str
+    page: int | None  # PDF page number; None for formats without pages
+    label: str  # "report.pdf, page 12" in the visitor's language
+    url: str  # the file, at that page (#page=12)
+
+
 class ResultOut(Schema):
     page_id: int
     title: str
@@ -48,6 +57,7 @@ class ResultOut(Schema):
     snippet: str
     matched_by: str
     why: str
+    source: SourceOut | None  # set when the snippet is from an attached document
 
 
 class SearchOut(Schema):
@@ -84,6 +94,18 @@ def _result(hit: SearchHit) -> dict:
         "snippet": str(hit.snippet),
         "matched_by": hit.matched_by.value,
         "why": hit.why,
+        "source": _source(hit.source),
+    }
+
+
+def _source(source) -> dict | None:
+    if source is None:
+        return None
+    return {
+        "file_name": source.file_name,
+        "page": source.page,
+        "label": str(source.label),
+        "url": source.url,
     }
 
 

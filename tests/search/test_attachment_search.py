@@ -99,6 +99,18 @@ def test_search_page_links_to_the_page_of_the_file(client, cases, publish):
     assert f"{document.filename}, page 3" in html or f"{document.filename}, sida 3" in html
 
 
+def test_the_api_says_which_file_and_page_a_result_matched_in(client, cases, publish):
+    page, document = _case_with_report(cases, publish)
+    results = client.get("/api/search/", {"q": "saltning av vägar på vintern"}).json()["results"]
+    result = next(result for result in results if result["page_id"] == page.pk)
+    assert result["source"] == {
+        "file_name": document.filename,
+        "page": 3,
+        "label": f"{document.filename}, sida 3",
+        "url": f"/documents/{document.pk}/{document.filename}#page=3",
+    }
+
+
 def test_document_passages_stay_out_of_the_page_vector(
     cases, publish, django_capture_on_commit_callbacks
 ):
