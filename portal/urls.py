@@ -38,7 +38,13 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents and uploads waiting for import are served by views that check
+    # who may fetch them (search/attachments.py), never straight from the media folder.
+    for public_folder in ("original_images", "images"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{public_folder}/",
+            document_root=settings.MEDIA_ROOT / public_folder,
+        )
 
 # The site itself: its language is in the URL, so a shared link keeps its language. Swedish,
 # the default, has no prefix (/cases/), Danish and English do (/da/cases/, /en/cases/); an

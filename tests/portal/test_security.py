@@ -199,3 +199,32 @@ def test_api_docs_load_swagger_ui_from_this_site_only(client):
     # No inline script: the settings travel as JSON, read by Swagger UI's own init script.
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
     assert _policy(response)["script-src"] == ["'self'"]
+
+
+def test_the_development_media_route_serves_images_but_never_documents(settings):
+    """Under DEBUG the media folder is served for images; documents keep going through the
+    view that checks who may fetch them, so a file's address alone reveals nothing."""
+    import importlib
+
+    from django.urls import Resolver404, clear_url_caches, resolve
+    from django.views.static import serve
+
+    import portal.urls
+
+    def view(path):
+        try:
+            return resolve(path).func
+        except Resolver404:
+            return None
+
+    settings.DEBUG = True
+    try:
+        clear_url_caches()
+        importlib.reload(portal.urls)
+        assert view("/media/original_images/kommun.jpg") is serve
+        for private in ("/media/documents/rapport.pdf", "/media/document-imports/0123abcd"):
+            assert view(private) is not serve, private
+    finally:
+        settings.DEBUG = False
+        importlib.reload(portal.urls)
+        clear_url_caches()
