@@ -4,10 +4,13 @@ The request only stores the files (``DocumentImport`` rows, the files in the def
 and enqueues one ``import_document_task`` per file once they are committed; reading a
 300-page report happens in the worker. The upload then goes to a status page that shows
 each file's state: queued, importing, imported (with a link to its case) or the reason it
-failed.
+failed. A file no worker has finished within ``STALLED_AFTER`` (its task was lost with a
+process that died, or never reached the queue) can be resumed from there: the task is safe
+to run twice.
 """
 
 import uuid
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -24,6 +27,9 @@ from portal.models import ContentLanguage, is_moderator
 from .importing import SUPPORTED_EXTENSIONS, DocumentError, SourceFile, check_file
 from .models import CaseIndexPage, DocumentImport
 from .tasks import import_document_task
+
+# Reading and importing even a 300-page report takes well under a minute in the worker.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 def can_import_documents(user) -> bool:
@@ -144,5 +150,20 @@ class ImportStatusView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             imports=imports,
             pending=sum(1 for record in imports if not record.finished),
+            stalled=len(_stalled(imports)),
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        """Resume the files of this upload that no worker has finished in time."""
+        imports = DocumentImport.objects.filter(batch=self.kwargs["batch"])
+        if not imports.exists():
+            raise Http404
+        stalled = [record.pk for record in _stalled(imports)]
+        transaction.on_commit(lambda: [import_document_task.enqueue(pk) for pk in stalled])
+        return redirect("cases_import_status", batch=self.kwargs["batch"])
+
+
+def _stalled(imports) -> list[DocumentImport]:
+    cutoff = timezone.now() - STALLED_AFTER
+    return [record for record in imports if not record.finished and record.created_at < cutoff]

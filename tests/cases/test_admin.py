@@ -125,6 +125,43 @@ def test_the_import_task_runs_once_per_file(case_index, moderator):
     assert CaseStudyPage.objects.count() == 1
 
 
+def test_a_file_whose_task_was_lost_can_be_resumed_from_the_status_page(
+    client, case_index, moderator, django_capture_on_commit_callbacks
+):
+    """A worker that died (or a queue that never got the task) leaves a file "queued" for
+    good; after ten minutes the status page says so and resumes it on request, and leaves
+    files that are still within their time alone."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    batch = uuid.uuid4()
+    records = {}
+    for name, age in (("lost.md", 11), ("fresh.md", 1)):
+        data = f"# {name}\n\nNågot att berätta om {name}.".encode()
+        record = DocumentImport(
+            batch=batch, name=name, size=len(data), parent=case_index, user=moderator
+        )
+        record.file.save(name, ContentFile(data), save=False)
+        record.save()
+        DocumentImport.objects.filter(pk=record.pk).update(
+            created_at=timezone.now() - timedelta(minutes=age)
+        )
+        records[name] = record
+    client.force_login(moderator)
+    status = client.get(f"{IMPORT_URL}{batch}/")
+    assert status.context["stalled"] == 1
+    assert 'role="alert"' in status.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{IMPORT_URL}{batch}/")
+    assert response.status_code == 302
+    states = dict(DocumentImport.objects.filter(batch=batch).values_list("name", "state"))
+    assert states == {"lost.md": "imported", "fresh.md": "queued"}
+    assert client.get(f"{IMPORT_URL}{batch}/").context["stalled"] == 0
+    assert client.post(f"{IMPORT_URL}{uuid.uuid4()}/").status_code == 404
+
+
 def test_the_status_page_is_for_moderators_and_known_batches(client, case_index, moderator):
     client.force_login(moderator)
     assert client.get(f"{IMPORT_URL}{uuid.uuid4()}/").status_code == 404
