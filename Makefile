@@ -1,5 +1,6 @@
 # Erfa — two commands set everything up on a fresh machine:
 #   make demo   the portal with demo content at http://127.0.0.1:8000 (SQLite, local index, bundled model)
+#   make serve  the same portal as in production: gunicorn and the task worker (portal/serve.py)
 #   make test   installs what the tests need and runs them all (PostgreSQL when DATABASE_URL is set)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev browsers lint messages bench clean
+.PHONY: demo serve test install install-dev browsers lint messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,12 @@ demo: install messages
 	$(MANAGE) collectstatic --noinput -v0
 	@echo "Erfa runs at http://$(HOST):$(PORT)/  (demo logins: README.md)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production settings, gunicorn and the task worker (portal/serve.py); Ctrl-C stops both.
+# Outside loopback it needs SECRET_KEY, ALLOWED_HOSTS and ERFA_BASE_URL.
+serve: install messages
+	mkdir -p var
+	$(BIN)/python -m portal.serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

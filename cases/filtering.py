@@ -104,7 +104,7 @@ class _QueryState:
 class CaseFilter(_QueryState):
     """Filters, counts and sorting for a queryset of case study pages."""
 
-    facet_names = ("topic", "country", "organisation", "language", "status", "year")
+    facet_names = ("topic", "country", "organisation", "language", "status", "year", "results")
     # The database field behind each facet.
     _fields = {
         "topic": "topics__slug",
@@ -114,10 +114,13 @@ class CaseFilter(_QueryState):
         "status": "status",
         "year": "start_date__year",
     }
+    # "results=with": cases with at least one approved follow-up result (cases/follow_up.py).
+    WITH_RESULTS = "with"
     sort_choices = {"newest": _("Newest first"), "title": _("Title (A–Z)")}
     _orderings = {
-        "newest": [F("start_date").desc(nulls_last=True), "-first_published_at", "title"],
-        "title": ["title"],
+        # The id last: pages must not swap places between one page of results and the next.
+        "newest": [F("start_date").desc(nulls_last=True), "-first_published_at", "title", "pk"],
+        "title": ["title", "pk"],
     }
 
     def __init__(self, queryset: QuerySet, params: QueryDict):
@@ -127,6 +130,7 @@ class CaseFilter(_QueryState):
         self.selection["year"] = [
             str(year) for value in self.selection["year"] if (year := parse_year(value))
         ]
+        self.selection["results"] = [v for v in self.selection["results"] if v == self.WITH_RESULTS]
         sort = params.get("sort", "")
         self.sort = sort if sort in self.sort_choices else "newest"
 
@@ -149,6 +153,7 @@ class CaseFilter(_QueryState):
             "organisation": dict(Organisation.objects.values_list("slug", "name")),
             "language": dict(ContentLanguage.choices),
             "status": status_labels,
+            "results": {self.WITH_RESULTS: _("With follow-up results")},
         }
         headings = {
             "topic": _("Topic"),
@@ -157,6 +162,7 @@ class CaseFilter(_QueryState):
             "language": _("Language"),
             "status": _("Status"),
             "year": _("Start year"),
+            "results": _("Follow-up"),
         }
         facets = []
         for name in self.facet_names:
@@ -176,6 +182,9 @@ class CaseFilter(_QueryState):
         for name, values in self.selection.items():
             if name == leave_out or not values:
                 continue
+            if name == "results":  # only "with" is kept in the selection
+                queryset = queryset.filter(pk__in=self._with_results())
+                continue
             lookup = Q(**{f"{self._fields[name]}__in": values})
             if name in ("topic", "organisation"):
                 # Through a many-to-many join a page would appear once per matching value.
@@ -186,7 +195,13 @@ class CaseFilter(_QueryState):
                 queryset = queryset.filter(lookup)
         return queryset
 
+    def _with_results(self) -> QuerySet:
+        return self.queryset.model.objects.filter(outcomes__status="approved").values("pk")
+
     def _counts(self, name: str) -> dict[str, int]:
+        if name == "results":
+            with_results = self._filtered(leave_out=name).filter(pk__in=self._with_results())
+            return {self.WITH_RESULTS: with_results.count()}
         field_name = self._fields[name]
         rows = (
             self._filtered(leave_out=name)
@@ -210,6 +225,7 @@ class LessonItem:
     within_case: bool
     topics: list[str]  # slugs
     published_at: object
+    page_id: int = 0  # the lesson page's, or the case's
 
 
 class LessonFilter(_QueryState):
@@ -268,6 +284,7 @@ class LessonFilter(_QueryState):
                 within_case=False,
                 topics=[topic.slug for topic in page.topics.all()],
                 published_at=page.first_published_at,
+                page_id=page.pk,
             )
             for page in standalone.prefetch_related("topics")
         ]
@@ -281,6 +298,7 @@ class LessonFilter(_QueryState):
                 within_case=True,
                 topics=[topic.slug for topic in lesson.page.topics.all()],
                 published_at=lesson.page.first_published_at,
+                page_id=lesson.page_id,
             )
             for lesson in within_cases.select_related("page").prefetch_related("page__topics")
         ]

@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import NoMaxLengthMixin
 from portal.models import ContentLanguage, Country, Organisation, Topic
 
 from .models import SUMMARY_MAX_LENGTH, CaseStudyPage, LessonKind
+from .models.outcomes import milestone_label
 
 
 class ShareCaseForm(NoMaxLengthMixin, forms.Form):
@@ -54,6 +56,15 @@ class ShareCaseForm(NoMaxLengthMixin, forms.Form):
         label=_("What you did"),
         widget=forms.Textarea,
         help_text=_("Separate paragraphs with a blank line."),
+    )
+    expected_results = forms.CharField(
+        label=_("Expected results"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "What was the work expected to achieve? Some months after it ends, we will ask "
+            "you what came of it."
+        ),
     )
     results = forms.CharField(
         label=_("Results"),
@@ -112,3 +123,46 @@ class BaseLessonFormSet(forms.BaseFormSet):
 
 
 LessonFormSet = forms.formset_factory(LessonForm, formset=BaseLessonFormSet, extra=3, max_num=10)
+
+
+class OutcomeForm(NoMaxLengthMixin, forms.Form):
+    """A dated result entry: what came of a case some months on."""
+
+    milestone = forms.TypedChoiceField(
+        label=_("Follow-up"), coerce=int, empty_value=None, required=False
+    )
+    reported_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the results below were true."),
+    )
+    what_happened = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What came of the work since then?"),
+    )
+    key_figures = forms.CharField(
+        label=_("Key figures"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("For example: handling time down from 30 to 12 days."),
+    )
+    do_differently = forms.CharField(
+        label=_("What you would do differently"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, milestones: tuple[int, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].choices = [
+            *((str(months), milestone_label(months)) for months in milestones),
+            ("", milestone_label(None)),
+        ]
+        self.fields["reported_on"].initial = timezone.localdate
+
+    def clean_reported_on(self):
+        reported_on = self.cleaned_data["reported_on"]
+        if reported_on > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return reported_on

@@ -4,14 +4,15 @@ does to them (registered with ``portal.personal_data`` in ``apps.py``).
 Published experiences are the agencies' record and stay; their owner becomes the anonymised
 account, which carries no name ("former-member-<id>"). Submissions that were never published
 are the member's own drafts: closing the account withdraws and deletes them (the deletion is
-in the admin's history).
+in the admin's history). Follow-up results likewise: approved ones stay with the case,
+those still awaiting a moderator are withdrawn.
 """
 
 from wagtail.actions.delete_page import DeletePageAction
 
 from portal.site_url import page_url
 
-from .models import CaseStudyPage
+from .models import CaseOutcome, CaseStudyPage
 from .submissions import submission_state
 
 
@@ -46,7 +47,22 @@ def export_member_data(user) -> dict:
                 ],
             }
             for page in pages
-        ]
+        ],
+        "case_results": [
+            {
+                "case": outcome.case.title,
+                "milestone": outcome.milestone_label,
+                "date": outcome.reported_on.isoformat(),
+                "what_happened": outcome.what_happened,
+                "key_figures": outcome.key_figures,
+                "do_differently": outcome.do_differently,
+                "status": outcome.status,
+                "submitted_at": _iso(outcome.created_at),
+            }
+            for outcome in CaseOutcome.objects.filter(submitted_by=user)
+            .select_related("case")
+            .order_by("created_at")
+        ],
     }
 
 
@@ -58,5 +74,6 @@ def unpublished_submissions(user):
 
 
 def close_member_account(user) -> None:
+    CaseOutcome.objects.filter(submitted_by=user).pending().delete()
     for page in unpublished_submissions(user):
         DeletePageAction(page, user=None).execute(skip_permission_checks=True)

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
@@ -19,6 +20,7 @@ from portal.site_url import absolute_url
 from portal.user_language import language_for
 
 from .models import CaseContact, CaseIndexPage, CaseLesson, CaseStudyPage
+from .models.records import AccessRights, non_public_refusal
 from .plain_text import paragraphs_html
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def submit_case(
         results=[("paragraph", RichText(paragraphs_html(data["results"])))]
         if data["results"]
         else [],
+        expected_results=data.get("expected_results", ""),
         owner=user,
         live=False,
     )
@@ -65,7 +68,10 @@ def submit_case(
 def start_moderation(page, user) -> None:
     """Send a draft page's latest revision to the moderation workflow that applies to it, as
     every contribution goes: moderators find it in their queue, and it is published when they
-    approve it. ``user`` is who asked (may be None)."""
+    approve it. ``user`` is who asked (may be None). A non-public case is refused: approval
+    would publish it."""
+    if getattr(page.specific, "access_rights", None) == AccessRights.NON_PUBLIC:
+        raise ValidationError({"access_rights": non_public_refusal()})
     workflow = page.get_workflow()
     if workflow is None:
         # Without a workflow nobody would be asked to look at it; say so loudly.
@@ -74,16 +80,21 @@ def start_moderation(page, user) -> None:
         workflow.start(page, user)
 
 
-def notify_moderators(page: CaseStudyPage) -> int:
-    """E-mail every moderator a link to the case in the admin, each in their own language
-    (``portal.user_language``), once each; returns how many were sent now. Run from
-    ``tasks.notify_moderators_task``."""
-    moderators = (
+def moderators_to_email():
+    """The moderators who are told about new contributions: active, with an e-mail address."""
+    return (
         get_user_model()
         .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
         .exclude(email="")
         .distinct()
     )
+
+
+def notify_moderators(page: CaseStudyPage) -> int:
+    """E-mail every moderator a link to the case in the admin, each in their own language
+    (``portal.user_language``), once each; returns how many were sent now. Run from
+    ``tasks.notify_moderators_task``."""
+    moderators = moderators_to_email()
     edit_url = absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     owner = page.owner.get_full_name() or page.owner.get_username()
     # A moderator who has no language yet reads the submitting member's (the task's).

@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .follow_up_mail import notify_moderators_of_outcome, send_follow_up_prompt
 from .importing import ImportResult, Outcome, SourceFile, import_documents
-from .models import CaseStudyPage, DocumentImport
+from .models import CaseOutcome, CaseStudyPage, DocumentImport, FollowUp
 from .submissions import notify_moderators
 
 
@@ -33,6 +34,38 @@ def notify_moderators_after_commit(page: CaseStudyPage) -> None:
     language that is active now (the submitting member's)."""
     page_id, language = page.pk, translation.get_language()
     transaction.on_commit(lambda: notify_moderators_task.enqueue(page_id, language))
+
+
+@task()
+def send_follow_up_prompt_task(follow_up_id: int, reminder: int = 0) -> int:
+    """Ask a case's people what came of it (``reminder``: a moderator's reminder, numbered);
+    returns how many were e-mailed. Re-checked here: a case unpublished, or a follow-up closed
+    since it was queued, gets nothing."""
+    follow_up = FollowUp.objects.select_related("case").filter(pk=follow_up_id).first()
+    if follow_up is None:
+        return 0
+    return send_follow_up_prompt(follow_up, reminder)
+
+
+def prompt_after_commit(follow_up: FollowUp, reminder: int = 0) -> None:
+    """Enqueue the prompt (or reminder) once the current transaction commits."""
+    args = (follow_up.pk, reminder)
+    transaction.on_commit(lambda: send_follow_up_prompt_task.enqueue(*args))
+
+
+@task()
+def notify_moderators_of_outcome_task(outcome_id: int) -> int:
+    """Tell the moderators a follow-up result awaits them; returns how many were e-mailed."""
+    outcome = CaseOutcome.objects.select_related("case", "submitted_by").filter(pk=outcome_id)
+    outcome = outcome.first()
+    if outcome is None or outcome.status != CaseOutcome.Status.PENDING:
+        return 0
+    return notify_moderators_of_outcome(outcome)
+
+
+def notify_moderators_of_outcome_after_commit(outcome: CaseOutcome) -> None:
+    outcome_id = outcome.pk
+    transaction.on_commit(lambda: notify_moderators_of_outcome_task.enqueue(outcome_id))
 
 
 @task()

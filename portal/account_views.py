@@ -10,12 +10,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import personal_data
+from .api_tokens import ApiToken
 from .models import UserLanguage
 from .user_language import set_language
 
@@ -105,3 +106,46 @@ def close_account(request):
 
 def account_closed(request):
     return render(request, "portal/account/closed.html")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. “Our intranet”."),
+    )
+
+
+# Enough for every integration a member runs; a bound on what one account can pile up.
+MAX_ACTIVE_API_TOKENS = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The member's API tokens: make one (its key shown this once), see them, revoke them."""
+    tokens = ApiToken.objects.filter(user=request.user)
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        if tokens.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_API_TOKENS:
+            form.add_error(None, _("Revoke a key you no longer use before making another."))
+        else:
+            _token, new_key = ApiToken.objects.create_for(request.user, form.cleaned_data["name"])
+            form = ApiTokenForm()
+    response = render(
+        request,
+        "portal/account/api_tokens.html",
+        {"tokens": tokens, "form": form, "new_key": new_key},
+    )
+    response["Cache-Control"] = "no-store"  # the key is shown once, and kept nowhere
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token.revoke()
+    messages.success(request, _("The key “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("account:api_tokens")

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from search.visibility import visible_page_ids
 
+from .api_tokens import ApiToken  # noqa: F401  (in its own module; registered from here)
 from .blocks import BodyBlock
 from .translations import TranslatedPage, edit_handler_with_translations, translation_panels
 
@@ -31,6 +32,26 @@ class ContentLanguage(models.TextChoices):
     SWEDISH = "sv", _("Swedish")
     DANISH = "da", _("Danish")
     ENGLISH = "en", _("English")
+
+
+class Sector(models.TextChoices):
+    HEALTH = "health", _("Health")
+    SOCIAL = "social", _("Social affairs")
+    EDUCATION = "education", _("Education")
+    TAX_FINANCE = "tax_finance", _("Tax and finance")
+    JUSTICE = "justice", _("Justice")
+    TRANSPORT = "transport", _("Transport")
+    ENVIRONMENT = "environment", _("Environment")
+    LABOUR_MARKET = "labour_market", _("Labour market")
+    CULTURE = "culture", _("Culture")
+    GENERAL_ADMINISTRATION = "general_administration", _("General administration")
+    OTHER = "other", _("Other")
+
+
+class GovernmentLevel(models.TextChoices):
+    STATE = "state", _("State")
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Municipality")
 
 
 class Organisation(index.Indexed, models.Model):
@@ -48,6 +69,12 @@ class Organisation(index.Indexed, models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     kind = models.CharField(_("kind of organisation"), max_length=20, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
+    # What peer grouping of indicator data needs (issue 12): size, field of work and level.
+    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    sector = models.CharField(_("sector"), max_length=40, blank=True, choices=Sector.choices)
+    government_level = models.CharField(
+        _("level of government"), max_length=20, blank=True, choices=GovernmentLevel.choices
+    )
 
     panels = [
         FieldPanel("name"),
@@ -56,6 +83,9 @@ class Organisation(index.Indexed, models.Model):
         FieldPanel("country"),
         FieldPanel("kind"),
         FieldPanel("website"),
+        FieldPanel("employees"),
+        FieldPanel("sector"),
+        FieldPanel("government_level"),
     ]
     search_fields = [
         index.SearchField("name"),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from .models import MemberProfile, SentEmail
+from .models import ApiToken, MemberProfile, SentEmail
 
 FORMER_MEMBER_PREFIX = "former-member-"
 
@@ -74,6 +74,15 @@ def export_data(user) -> dict:
             else None
         ),
     }
+    data["api_tokens"] = [
+        {
+            "name": token.name,
+            "created_at": _iso(token.created_at),
+            "last_used_at": _iso(token.last_used_at),
+            "revoked_at": _iso(token.revoked_at),
+        }
+        for token in ApiToken.objects.filter(user=user)
+    ]
     for section in _sections.values():
         data[section.key] = section.export(user)
     return data
@@ -93,6 +102,7 @@ def close_account(user) -> None:
             section.close(user)
     MemberProfile.objects.filter(user=user).delete()
     UserProfile.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     if user.email:
         # Records that a message went to this address (kept so that none goes twice).
         SentEmail.objects.filter(recipient__iexact=user.email).delete()

@@ -9,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import locale, views
+from . import health, locale, views
 from .api import api
 
 
@@ -27,12 +27,16 @@ class FaviconView(RedirectView):
 # calendar apps. They pick their language from the cookie and Accept-Language, as before.
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    # For load balancers: JSON, the same in every language.
+    path("health/", health.health, name="health"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", locale.set_language, name="set_language"),
     path("api/", api.urls),
     path("members/network/", include("network.feed_urls")),
+    # The open-data catalogue (DCAT-AP) and its files: one address for every harvester.
+    path("", include("catalog.urls")),
 ]
 
 if settings.DEBUG:
@@ -56,8 +60,12 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("members/cases/", include("cases.urls")),
     path("members/network/", include("network.urls")),
+    path("members/account/searches/", include("alerts.urls")),
     path("members/account/", include("portal.account_urls")),
     path("datalab/", include("datalab.urls")),
+    path("data/indicators/", include("indicators.urls")),
+    # Saved runs (issue 12): no indicator address starts with "runs/", so the order is free.
+    path("data/indicators/runs/", include("indicators.run_urls")),
     # Wagtail serves every other path from the page tree.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import MemberProfile, Organisation, Topic
+from .task_admin import FailedTasksView, can_manage_tasks, rerun_task
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -35,3 +39,23 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+class FailedTasksMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_tasks(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_failed_tasks_urls():
+    return [
+        path("tasks/failed/", FailedTasksView.as_view(), name="portal_failed_tasks"),
+        path("tasks/failed/<str:task_id>/rerun/", rerun_task, name="portal_rerun_task"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_failed_tasks_menu_item():
+    return FailedTasksMenuItem(
+        _("Failed tasks"), reverse("portal_failed_tasks"), icon_name="warning", order=900
+    )

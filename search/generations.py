@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from .encoders import Encoder, encoder_config, get_encoder
 from .models import IndexChange, IndexState
@@ -72,3 +73,23 @@ def bump_generation(
     if announce:
         transaction.on_commit(lambda: announce_index_changed(state))
     return locked.generation
+
+
+def lag_behind(state: IndexState, served: int | None) -> tuple[int | None, float | None]:
+    """How far a copy of the index at generation ``served`` (a process's, a node's file) is
+    behind ``state``: in generations, and in seconds since the first change it lacks (None
+    when not known: nothing served, or the change log pruned)."""
+    if served is None:
+        return None, None
+    generations = max(0, state.generation - served)
+    if not generations:
+        return 0, 0.0
+    first_missed = (
+        IndexChange.objects.filter(model_id=state.model_id, generation__gt=served)
+        .order_by("generation")
+        .values_list("created", flat=True)
+        .first()
+    )
+    if first_missed is None:
+        return generations, None
+    return generations, round((timezone.now() - first_missed).total_seconds(), 3)

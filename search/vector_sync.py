@@ -125,6 +125,13 @@ def apply_changes(
         return index
 
 
+def loaded_generation(model_id: str) -> int | None:
+    """The generation of this process's in-memory index of a model (None: not loaded)."""
+    with _loaded_lock:
+        index = _loaded.get(model_id)
+        return None if index is None else index.generation
+
+
 def forget_loaded(model_id: str | None = None) -> None:
     """Drop this process's in-memory index (all of them without a model id)."""
     with _loaded_lock:

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from .extra_matches import extra_matches
 from .facets import FACETS
 from .forms import SearchForm
 from .query import SearchResults, search
@@ -32,6 +33,16 @@ def search_view(request):
         facets = [
             (name, FACET_LEGENDS[name], values) for name, values in results.facets.items() if values
         ]
+    # Non-page matches (indicators, organisation profiles) above the first page of
+    # unfiltered results only: a type or country filter asks for pages.
+    extra = []
+    if (
+        results is not None
+        and results.query
+        and page_obj.number == 1
+        and not any(form.filters().by_facet().values())
+    ):
+        extra = extra_matches(results.query, request=request)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -41,6 +52,7 @@ def search_view(request):
             "form": form,
             "results": results,
             "facets": facets,
+            "extra_matches": extra,
             "page_obj": page_obj,
             "query_string": query_without_page.urlencode(),
             "selected_filter_count": sum(

@@ -12,6 +12,7 @@ from .case_pages import (
 from .imports import DocumentImport
 from .index_pages import CaseIndexPage, LessonIndexPage
 from .lesson_pages import LessonLearnedPage
+from .outcomes import CaseOutcome, FollowUp
 
 __all__ = [
     "SUMMARY_MAX_LENGTH",
@@ -19,9 +20,11 @@ __all__ = [
     "CaseContact",
     "CaseIndexPage",
     "CaseLesson",
+    "CaseOutcome",
     "CaseRelatedCase",
     "CaseStudyPage",
     "DocumentImport",
+    "FollowUp",
     "LessonIndexPage",
     "LessonKind",
     "LessonLearnedPage",

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -24,6 +24,14 @@ from portal.language import detect_language
 from portal.models import ContentLanguage, Country, is_member
 from search.documents import DocumentKind, SearchDocument, Section, page_search_document
 from search.visibility import visible_page_ids
+
+from .page_forms import CaseStudyPageForm
+from .records import (
+    AccessRights,
+    apply_members_restriction,
+    effective_access_rights,
+    non_public_refusal,
+)
 
 SUMMARY_MAX_LENGTH = 500
 
@@ -88,6 +96,49 @@ class CaseStudyPage(Page):
         verbose_name=_("results"),
         help_text=_("What came of it: text, key figures, quotes, images and documents."),
     )
+    expected_results = models.TextField(
+        _("Expected results"),
+        blank=True,
+        help_text=_("What the work was expected to achieve, stated before the results are in."),
+    )
+    # What Swedish and Danish records rules need before an agency publishes a case (issue 15).
+    # The responsible organisations are `organisations` above; the publishing agency is the one
+    # whose register the registration number belongs to.
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The publishing agency's diarienummer (SE) or journalnummer (DK)."),
+    )
+    publishing_agency = models.ForeignKey(
+        "portal.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="published_case_studies",
+        verbose_name=_("publishing agency"),
+    )
+    contact_point_name = models.CharField(
+        _("contact point"),
+        max_length=200,
+        blank=True,
+        help_text=_("A function or team, e.g. the registry. Shown publicly and in open data."),
+    )
+    contact_point_email = models.EmailField(
+        _("contact point e-mail"),
+        blank=True,
+        help_text=_("A functional mailbox, not a person's own address."),
+    )
+    access_rights = models.CharField(
+        _("access rights"),
+        max_length=20,
+        choices=AccessRights.choices,
+        default=AccessRights.PUBLIC,
+        help_text=_(
+            "Public: anyone may read it. Restricted: members only (applied as page privacy). "
+            "Non-public: kept for the record and never published."
+        ),
+    )
     # Set by document import: where the page came from and a hash of its content, so that
     # importing the same file again updates the page instead of duplicating it.
     source_path = models.CharField(_("source"), max_length=500, blank=True, db_index=True)
@@ -114,6 +165,23 @@ class CaseStudyPage(Page):
         ),
         FieldPanel("problem"),
         FieldPanel("approach"),
+        FieldPanel("expected_results"),
+    ]
+    records_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("access_rights"),
+                FieldRowPanel([FieldPanel("registration_number"), FieldPanel("publishing_agency")]),
+                FieldRowPanel(
+                    [FieldPanel("contact_point_name"), FieldPanel("contact_point_email")]
+                ),
+            ],
+            heading=_("Records"),
+            help_text=_(
+                "What records rules ask of a published case. The responsible organisations "
+                "are those under “Who and what”."
+            ),
+        ),
     ]
     lessons_panels = [
         InlinePanel(
@@ -150,6 +218,7 @@ class CaseStudyPage(Page):
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(lessons_panels, heading=_("Lessons & results")),
             ObjectList(links_panels, heading=_("Contacts & links")),
+            ObjectList(records_panels, heading=_("Records")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(settings_panels, heading=_("Settings")),
         ]
@@ -167,6 +236,7 @@ class CaseStudyPage(Page):
     ]
     parent_page_types = ["cases.CaseIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = CaseStudyPageForm
 
     class Meta:
         verbose_name = _("case study")
@@ -176,17 +246,32 @@ class CaseStudyPage(Page):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end cannot come before the start.")})
+        # Wagtail validates a page as it goes live, whichever way it is published (editor,
+        # workflow approval, schedule, code): a non-public case never goes live.
+        if self.live and self.access_rights == AccessRights.NON_PUBLIC:
+            raise ValidationError({"access_rights": non_public_refusal()})
 
     def save(self, *args, **kwargs):
         if not self.language:
             self.language = detect_language(
                 " ".join([self.title, self.summary, self.problem, self.approach])
             )
-        return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        # The restriction commits with the page going live, so no one sees it unrestricted.
+        with transaction.atomic():
+            result = super().save(*args, **kwargs)
+            if (
+                self.live
+                and self.access_rights == AccessRights.RESTRICTED
+                and (update_fields is None or "access_rights" in update_fields)
+            ):
+                apply_members_restriction(self)
+        return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show_contacts"] = is_member(request.user)
+        context["access_rights"] = effective_access_rights(self)
         links = list(self.related_case_links.select_related("related_case"))
         visible = visible_page_ids([link.related_case_id for link in links], request=request)
         context["related_cases"] = [

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "network",
     "search",
     "datalab",
+    "indicators",
+    "catalog",
+    "alerts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     # Serves Swagger UI's files for /api/docs from our own static files, not from a CDN.
     "ninja",
     "csp",
@@ -199,11 +203,28 @@ ERFA_ACCESSIBILITY_CONTACT = os.environ.get(
     "ERFA_ACCESSIBILITY_CONTACT", "tillganglighet@erfa.example"
 )
 
-# Background work (indexing, notifications). The database backend is run by `manage.py
-# db_worker`; development and tests run tasks immediately.
-TASKS = {
+# Background work (indexing, notifications). ERFA_TASKS_BACKEND: "database" (the default,
+# run by `manage.py db_worker`), "rq" (Redis at ERFA_REDIS_URL, run by `manage.py rqworker`;
+# retried with backoff, portal/task_queue.py), "immediate", or a backend's dotted path.
+# `make serve` starts the matching worker; development and tests run tasks immediately.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_setting(backend: str) -> dict:
+    return {"default": {"BACKEND": TASK_BACKENDS.get(backend, backend)}}
+
+
+TASKS = tasks_setting(os.environ.get("ERFA_TASKS_BACKEND", "database"))
+ERFA_REDIS_URL = os.environ.get("ERFA_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {
     "default": {
-        "BACKEND": os.environ.get("ERFA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "URL": ERFA_REDIS_URL,
+        "DEFAULT_TIMEOUT": 3600,  # a full document import or re-index may take long
+        "QUEUE_CLASS": "portal.task_queue.RetryingQueue",
     }
 }
 
@@ -219,6 +240,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # Reports (PDF, DOCX, ODT) larger than this are refused by the import and not searched.
 ERFA_DOCUMENT_MAX_MB = int(os.environ.get("ERFA_DOCUMENT_MAX_MB", "50"))
+# Outcome follow-up (cases/follow_up.py): a case's people are asked "What came of it?" this
+# many months after its end (or start, while it runs), by `manage.py send_follow_up_prompts`.
+# A milestone further past than WINDOW_DAYS when first seen is not asked about (no mail to
+# every old case on the day this is turned on); one still unanswered GRACE_DAYS after it fell
+# due is listed as overdue for the moderators.
+ERFA_FOLLOW_UP_MONTHS = tuple(int(months) for months in env_list("ERFA_FOLLOW_UP_MONTHS", "6,12"))
+ERFA_FOLLOW_UP_WINDOW_DAYS = int(os.environ.get("ERFA_FOLLOW_UP_WINDOW_DAYS", "90"))
+ERFA_FOLLOW_UP_GRACE_DAYS = int(os.environ.get("ERFA_FOLLOW_UP_GRACE_DAYS", "30"))
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: the admin would send a hash of every user's e-mail address to
 # a third party (and the admin's Content-Security-Policy allows images from this site only).
@@ -232,6 +261,8 @@ ERFA_ENCODER = os.environ.get("ERFA_ENCODER", "auto")
 ERFA_INDEX_DIR = Path(os.environ.get("ERFA_INDEX_DIR", VAR_DIR / "index"))
 # Search tunables, each optional; search/conf.py declares them with defaults and reasons.
 ERFA_SEARCH: dict[str, int | float] = {}
+# Non-page matches shown above the search results (search/extra_matches.py): dotted paths.
+ERFA_SEARCH_MATCH_PROVIDERS = ["indicators.search_matches.indicator_matches"]
 
 # Personal data kept no longer than needed (README: "Personal data"). Attendees' notes on
 # diet and accessibility are removed this many days after a meeting ends

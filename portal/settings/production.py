@@ -46,7 +46,13 @@ def public_base_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-ERFA_BASE_URL = public_base_url(os.environ.get("ERFA_BASE_URL", ""))
+# `make serve` on this machine only (portal/serve.py sets it when bound to loopback): plain
+# HTTP, a local base URL. Never set it on a server that others reach.
+SERVE_LOCAL = env_bool("ERFA_SERVE_LOCAL")
+if SERVE_LOCAL:
+    ERFA_BASE_URL = os.environ.get("ERFA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+else:
+    ERFA_BASE_URL = public_base_url(os.environ.get("ERFA_BASE_URL", ""))
 WAGTAILADMIN_BASE_URL = ERFA_BASE_URL
 
 # Behind a reverse proxy that terminates TLS, Django learns that a request came over HTTPS
@@ -60,6 +66,8 @@ if _proxy_ssl_header:
         _meta_name = f"HTTP_{_meta_name}"
     SECURE_PROXY_SSL_HEADER = (_meta_name, "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer asks each node over plain HTTP; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -68,3 +76,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+if SERVE_LOCAL:
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

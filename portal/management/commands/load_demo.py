@@ -8,6 +8,8 @@ DEMO_LOADERS = [
     "network.demo.load",
     "search.demo.load",
     "datalab.demo.load",
+    # Invented indicator data for the demo organisations, and a finished demo run (issue 12).
+    "indicators.demo.load",
 ]
 
 

@@ -6,7 +6,10 @@ from django_tasks_db.models import DBTaskResult
 # Every task that sends mail. Each sends through portal.mail.send_once, so running one again
 # sends only the messages that did not go out the first time.
 MAIL_TASKS = [
+    "alerts.tasks.send_digest_task",
     "cases.tasks.notify_moderators_task",
+    "cases.tasks.notify_moderators_of_outcome_task",
+    "cases.tasks.send_follow_up_prompt_task",
     "network.tasks.message_participants_task",
     "network.tasks.send_registration_email_task",
 ]

@@ -1,0 +1,1 @@
+"""The open-data catalogue: the case library (and public indicator series) in DCAT-AP."""

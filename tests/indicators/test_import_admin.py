@@ -1,0 +1,86 @@
+"""The admin upload: preview with the report, then import all or only the valid rows."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from indicators.models import ImportBatch, Observation
+from tests.factories import MemberFactory, UserFactory
+
+IMPORT_URL = "/admin/indicators/import/"
+GOOD = "organisation,indicator,year,value\nSkatteverket,it-share,2021,10\nFK,maturity,2021,3\n"
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator", is_staff=True, groups=["Moderators"])
+
+
+def upload(client, text: str, name: str = "figures.csv", **fields):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, text.encode()), **fields})
+
+
+def test_a_clean_file_is_previewed_then_imported(client, moderator, it_series, agencies):
+    client.force_login(moderator)
+    assert client.get(IMPORT_URL).status_code == 200
+    response = upload(client, GOOD)
+    assert response.status_code == 302
+    assert Observation.objects.count() == 0  # the preview writes nothing
+    with translation.override("en"):
+        preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert preview.context["batch"].status == ImportBatch.Status.PREVIEWED
+    assert preview.context["batch"].rows_created == 2
+    assert [entry["organisation"] for entry in preview.context["sample"]] == [
+        "Skatteverket",
+        "Försäkringskassan",
+    ]
+    assert 'value="all"' in html and 'value="valid"' not in html
+
+    result = client.post(response["Location"], {"mode": "all"})
+    assert result.status_code == 302
+    assert Observation.objects.count() == 2
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.uploaded_by, batch.rows_created) == ("imported", moderator, 2)
+    final = client.get(result["Location"]).content.decode()
+    assert 'name="mode"' not in final  # nothing left to confirm
+
+
+def test_a_file_with_errors_offers_only_its_valid_rows(client, moderator, it_series, agencies):
+    client.force_login(moderator)
+    text = GOOD + "Skateverket,it-share,2022,11\nFK,maturity,2022,9\n"
+    response = upload(client, text)
+    with translation.override("en"):
+        preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert [(p["row"], p["reason_code"]) for p in preview.context["problems"]] == [
+        (4, "unknown_organisation"),
+        (5, "out_of_scale"),
+    ]
+    assert "Did you mean “Skatteverket”?" in html
+    assert "Import the 2 valid rows" in html
+    assert 'value="all"' not in html
+
+    client.post(response["Location"], {"mode": "all"})  # a forged "all" imports nothing
+    assert Observation.objects.count() == 0
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+
+    response = upload(client, text)
+    client.post(response["Location"], {"mode": "valid"})
+    assert Observation.objects.count() == 2
+    assert ImportBatch.objects.get(status="imported").rows_rejected == 2
+
+
+def test_only_moderators_import(client, it_series):
+    """Members and other users are turned away (Wagtail sends those without admin access to
+    its login page; the view itself refuses the rest)."""
+    for user in (MemberFactory(is_staff=True), UserFactory(is_superuser=False)):
+        client.force_login(user)
+        assert client.get(IMPORT_URL).status_code in (302, 403)
+        assert upload(client, GOOD).status_code in (302, 403)
+    # Coordinators may enter the admin but not this view: Wagtail answers its refusal with a
+    # redirect to the dashboard.
+    client.force_login(MemberFactory(groups=["Coordinators"]))
+    assert client.get(IMPORT_URL)["Location"] == "/admin/"
+    assert upload(client, GOOD)["Location"] == "/admin/"
+    assert ImportBatch.objects.count() == 0
