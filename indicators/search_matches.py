@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from portal.models import Organisation
-from search.encoders import get_encoder
+from search.encoders import get_encoder, query_vector
 from search.extra_matches import ExtraMatch
 
 from .models import Indicator
@@ -99,7 +99,7 @@ def indicator_scores(query: str, *, request=None, user=None) -> dict[int, float]
             scores[pk] = WORD_SCORE
     names = _name_vectors(rows)
     if len(names.indicator_ids):
-        cosines = names.vectors @ get_encoder().encode_queries([query])[0]
+        cosines = names.vectors @ query_vector(get_encoder(), query)[0]
         shown = [
             (pk, cosine)
             for pk, cosine in zip(names.indicator_ids, cosines.tolist(), strict=True)

@@ -32,7 +32,7 @@ from portal.language import detect_language
 
 from . import vector_sync
 from .conf import search_setting
-from .encoders import encoder_for_index
+from .encoders import encoder_for_index, forget_recent_queries, query_vector
 from .facets import SearchFilters, count_facets
 from .hits import page_hits
 from .keyword_sync import current_keyword_index, synonyms
@@ -53,7 +53,7 @@ from .results import (
     SearchResults,
 )
 from .snippets import query_terms
-from .state import active_state
+from .state import active_state, register_cache
 from .visibility import visible_page_ids
 
 __all__ = [
@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+# Query vectors are remembered per model; a test or a rebuild that resets caches drops them.
+register_cache(forget_recent_queries)
 
 MAX_QUERY_LENGTH = 500
 RRF_K = 60
@@ -146,7 +148,7 @@ def encode_query(query: str, state: IndexState) -> NDArray[np.float32]:
         if term.lower() not in query.lower()
     ]
     text = f"{query} ({', '.join(expansions)})" if expansions else query
-    return encoder_for_index(state).encode_queries([text])
+    return query_vector(encoder_for_index(state), text)
 
 
 def semantic_side(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ from .protocol import Encoder, normalise_rows
 from .transformer import SentenceTransformerEncoder
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from ..models import IndexState
 
 __all__ = [
@@ -187,6 +191,34 @@ def config_for_index(
     if model_id_for(configured) == model_id or stored_config is None:
         return configured
     return encoder_config(stored_config)
+
+
+# The same short text is often encoded twice for one visitor: the search page's own query,
+# and the match providers and alerts that ask about the same words.
+RECENT_QUERIES = 256
+_recent: OrderedDict[tuple[str, str], NDArray[np.float32]] = OrderedDict()
+
+
+def query_vector(encoder: Encoder, text: str) -> NDArray[np.float32]:
+    """``encoder.encode_queries([text])``, shape (1, dimension), remembered for the last
+    ``RECENT_QUERIES`` texts of each model (a copy each time: callers may change it)."""
+    key = (encoder.model_id, text)
+    with _lock:
+        if key in _recent:
+            _recent.move_to_end(key)
+            return _recent[key].copy()
+    vector = encoder.encode_queries([text])
+    with _lock:
+        _recent[key] = vector.copy()
+        while len(_recent) > RECENT_QUERIES:
+            _recent.popitem(last=False)
+    return vector
+
+
+def forget_recent_queries() -> None:
+    """Drop remembered query vectors (search.state's ``reset_caches`` calls it)."""
+    with _lock:
+        _recent.clear()
 
 
 def is_loaded(config: EncoderSetting | None = None) -> bool:

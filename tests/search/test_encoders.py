@@ -214,3 +214,32 @@ def _fork_then_encode(queue):
     if child.exitcode != 0:
         sys.exit(1)
     queue.put(child_queue.get(timeout=5))
+
+
+def test_a_query_encoded_twice_is_encoded_once_per_model():
+    """The search page and the match providers ask for the same query's vector: the second
+    ask is answered from memory, per model, and a caller changing its copy changes nothing."""
+
+    class CountingEncoder:
+        model_id = "counting"
+        dimension = 2
+
+        def __init__(self):
+            self.calls = 0
+
+        def encode_queries(self, texts):
+            self.calls += 1
+            return np.array([[0.6, 0.8]], dtype=np.float32)
+
+    encoders.forget_recent_queries()
+    encoder = CountingEncoder()
+    first = encoders.query_vector(encoder, "öppna data")
+    first[0, 0] = 99.0
+    again = encoders.query_vector(encoder, "öppna data")
+    assert encoder.calls == 1
+    assert again.tolist() == [[pytest.approx(0.6), pytest.approx(0.8)]]
+    encoders.query_vector(encoder, "öppna data i kommunen")
+    assert encoder.calls == 2
+    encoders.forget_recent_queries()
+    encoders.query_vector(encoder, "öppna data")
+    assert encoder.calls == 3
