@@ -110,7 +110,10 @@ def test_prompts_go_at_both_milestones_in_each_persons_language_and_only_once(
     assert run_prompts(capture, "2024-07-16") == []
 
     twelve = run_prompts(capture, "2025-01-15")
-    assert len(twelve) == 2 and all("12 months since" in message.body for message in twelve)
+    twelve_by_person = {message.to[0]: message.body for message in twelve}
+    assert sorted(twelve_by_person) == ["Kim@Example.dk", "sara@example.org"]
+    assert "12 months since" in twelve_by_person["sara@example.org"]
+    assert "Det er nu 12 " in twelve_by_person["Kim@Example.dk"]  # in Danish, as Kim reads
     assert run_prompts(capture, "2025-01-20") == []
     assert sorted(FollowUp.objects.values_list("months", flat=True)) == [6, 12]
     assert SentEmail.objects.filter(kind=PROMPT_KIND).count() == 4
