@@ -135,5 +135,6 @@ def test_navigation_marks_the_current_page(client, cases):
         "/datalab/map/",
         "/datalab/experts/",
         "/datalab/compare/",
+        "/data/indicators/",
     ]
     assert nav.find("a", attrs={"aria-current": "page"})["href"] == "/datalab/map/"
