@@ -66,7 +66,8 @@ def test_moderators_see_overdue_follow_ups_and_remind_and_close_them(
         response = client.post(f"/admin/cases/follow-ups/{row.pk}/remind/")
     assert response.status_code == 302
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["sara@example.org"], "Reminder – what came of it? Försenad")
+        # Sara has chosen no language: the site's own, Swedish.
+        (["sara@example.org"], "Påminnelse – vad ledde det till? Försenad")
     ]
     row.refresh_from_db()
     assert (row.reminders, row.reminded_by) == (1, moderator)

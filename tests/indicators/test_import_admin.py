@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from indicators.models import ImportBatch, Observation
 from tests.factories import MemberFactory, UserFactory
@@ -26,8 +25,8 @@ def test_a_clean_file_is_previewed_then_imported(client, moderator, it_series, a
     response = upload(client, GOOD)
     assert response.status_code == 302
     assert Observation.objects.count() == 0  # the preview writes nothing
-    with translation.override("en"):
-        preview = client.get(response["Location"])
+    # The report is written in the uploader's language: the admin's, Swedish here.
+    preview = client.get(response["Location"])
     html = preview.content.decode()
     assert preview.context["batch"].status == ImportBatch.Status.PREVIEWED
     assert preview.context["batch"].rows_created == 2
@@ -50,15 +49,15 @@ def test_a_file_with_errors_offers_only_its_valid_rows(client, moderator, it_ser
     client.force_login(moderator)
     text = GOOD + "Skateverket,it-share,2022,11\nFK,maturity,2022,9\n"
     response = upload(client, text)
-    with translation.override("en"):
-        preview = client.get(response["Location"])
+    # The report is written in the uploader's language: the admin's, Swedish here.
+    preview = client.get(response["Location"])
     html = preview.content.decode()
     assert [(p["row"], p["reason_code"]) for p in preview.context["problems"]] == [
         (4, "unknown_organisation"),
         (5, "out_of_scale"),
     ]
-    assert "Did you mean “Skatteverket”?" in html
-    assert "Import the 2 valid rows" in html
+    assert "Menade du ”Skatteverket”?" in html
+    assert "Importera de 2 giltiga raderna" in html
     assert 'value="all"' not in html
 
     client.post(response["Location"], {"mode": "all"})  # a forged "all" imports nothing
