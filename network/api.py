@@ -29,6 +29,7 @@ from portal.api_common import (
     Id,
     LinkOut,
     ListParams,
+    Slug,
     TopicOut,
     Year,
     answer_language,
@@ -52,7 +53,7 @@ class NetworkListParams(ListParams):
         [], description="SE or DK also give the networks for both countries (nordic)."
     )
     language: list[one_of(ContentLanguage)] = []
-    topic: list[str] = Field([], description="Topic slugs (any of them).")
+    topic: list[Slug] = Field([], description="Topic slugs (any of them).")
 
 
 class NetworkOut(Schema):
@@ -94,7 +95,7 @@ class MeetingListParams(ListParams):
     year: list[Year] = []
     language: list[one_of(ContentLanguage)] = []
     country: list[one_of(NetworkCountry)] = Field([], description="The network's country.")
-    topic: list[str] = Field([], description="The network's topics (slugs, any of them).")
+    topic: list[Slug] = Field([], description="The network's topics (slugs, any of them).")
 
 
 class MeetingOut(Schema):

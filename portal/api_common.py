@@ -32,6 +32,9 @@ MAX_OFFSET = MAX_ID
 # bigger number would overflow SQLite's integers (a 500) instead of matching nothing.
 Year = Annotated[int, Field(ge=1000, le=9999)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Slugs are ASCII (Django's SlugField): anything else, a NUL byte included, is refused with 422
+# before it reaches a query (PostgreSQL refuses NUL in a parameter).
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
 
 # ``?lang=`` for the answer's wording; without it, the Accept-Language header decides.
 AnswerLanguage = Literal["sv", "da", "en"]

@@ -204,3 +204,11 @@ def test_queries_do_not_grow_with_the_meetings_listed(client, network, other_net
     for parent in (network, other_network, network, other_network):
         MeetingPageFactory(parent=parent)
     assert queries() <= few
+
+
+@pytest.mark.parametrize("topic", ["a\x00b", "öppna data", "x" * 81])
+def test_a_topic_that_is_not_a_slug_is_refused_clearly(client, topic):
+    """Found by schemathesis on PostgreSQL, which refuses a NUL byte in a query parameter."""
+    for url in ("/api/networks/", "/api/meetings/"):
+        response = client.get(url, {"topic": topic})
+        assert response.status_code == 422, (url, response.content)
