@@ -95,8 +95,9 @@ def test_rq_retries_a_failing_task_then_keeps_it_to_run_again(rq_url, tmp_path):
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_administrators_see_a_failed_task_and_run_it_again(db, client, tmp_path):
-    """The database backend does not retry; its failure waits in the admin for a re-run."""
+def test_administrators_see_a_failed_task_and_run_it_again(transactional_db, client, tmp_path):
+    """The database backend does not retry; its failure waits in the admin for a re-run.
+    (Transactional: the worker closes its database connection, as it does between tasks.)"""
     log = tmp_path / "attempts.log"
     flaky_task.enqueue(str(log))
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
