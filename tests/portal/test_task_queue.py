@@ -94,10 +94,13 @@ def test_rq_retries_a_failing_task_then_keeps_it_to_run_again(rq_url, tmp_path):
     assert default_task_backend.get_result(result.id).status == TaskResultStatus.SUCCESSFUL
 
 
+# Transactional: the worker closes its database connection, as it does between tasks. With
+# serialized rollback like every other transactional test here: a plain flush re-creates the
+# content types, which the next serialized test then inserts a second time.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_administrators_see_a_failed_task_and_run_it_again(transactional_db, client, tmp_path):
-    """The database backend does not retry; its failure waits in the admin for a re-run.
-    (Transactional: the worker closes its database connection, as it does between tasks.)"""
+def test_administrators_see_a_failed_task_and_run_it_again(client, tmp_path):
+    """The database backend does not retry; its failure waits in the admin for a re-run."""
     log = tmp_path / "attempts.log"
     flaky_task.enqueue(str(log))
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
