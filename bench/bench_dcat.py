@@ -3,7 +3,9 @@
 On a throwaway SQLite database: N published public cases (with registration numbers and a
 publishing agency, half Swedish and half Danish) plus restricted ones that must stay out. For
 each N: the time to build the graph (warm: URL configuration and site roots loaded), to write
-it as Turtle and as JSON-LD, a whole GET /catalog.ttl through ``django.test.Client``, and, for
+it as Turtle and as JSON-LD, a whole GET /catalog.ttl through ``django.test.Client`` (first
+after a change: built; again: from the cache, which checks the fingerprint; and a harvester's
+conditional GET answered 304), and, for
 the smallest N, a pyshacl validation against the DCAT-AP 3.0.0 shapes in
 ../shared/data/dcat-ap-3.0.0 (the violations must be 0).
 
@@ -66,10 +68,22 @@ def _measure(count: int, validate: bool) -> dict:
         text = serialize(graph, export_format)
         figures[f"{export_format}_s"] = round(time.perf_counter() - started, 3)
         figures[f"{export_format}_kib"] = len(text.encode()) // 1024
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
     started = time.perf_counter()
-    response = Client().get("/catalog.ttl")
+    response = client.get("/catalog.ttl")
     figures["get_catalog_ttl_s"] = round(time.perf_counter() - started, 3)
     assert response.status_code == 200
+    started = time.perf_counter()
+    again = client.get("/catalog.ttl")
+    figures["get_cached_ttl_s"] = round(time.perf_counter() - started, 4)
+    assert again.content == response.content
+    started = time.perf_counter()
+    unchanged = client.get("/catalog.ttl", HTTP_IF_NONE_MATCH=response["ETag"])
+    figures["get_not_modified_s"] = round(time.perf_counter() - started, 4)
+    assert unchanged.status_code == 304
     if validate:
         import pyshacl
         from rdflib import Graph
@@ -96,7 +110,17 @@ def main() -> None:
             figures[f"{count}_cases"] = _measure(count, validate=count == sizes[0])
             log(str(figures[f"{count}_cases"]))
     _support.print_table(
-        ["cases", "triples", "build s", "Turtle s", "JSON-LD s", "GET s", "SHACL s"],
+        [
+            "cases",
+            "triples",
+            "build s",
+            "Turtle s",
+            "JSON-LD s",
+            "GET s",
+            "GET cached s",
+            "GET 304 s",
+            "SHACL s",
+        ],
         [
             [
                 key.split("_")[0],
@@ -105,6 +129,8 @@ def main() -> None:
                 part["ttl_s"],
                 part["jsonld_s"],
                 part["get_catalog_ttl_s"],
+                part["get_cached_ttl_s"],
+                part["get_not_modified_s"],
                 part.get("shacl_s", "-"),
             ]
             for key, part in figures.items()

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import clear_url_caches
@@ -18,11 +19,14 @@ def _language_prefixes_follow_the_default_language(*, setting, **kwargs):
 
 @pytest.fixture(autouse=True)
 def fresh_search_caches():
-    """Derived search data cached by one test never passes for the next test's: index
-    generations restart with each test's database state, and PostgreSQL ids never repeat."""
+    """Derived data cached by one test never passes for the next test's: index generations
+    restart with each test's database state, PostgreSQL ids never repeat, and SQLite's do
+    (so a fingerprint of counts and ids, as the catalogue's, can repeat with other content)."""
     reset_caches()
+    cache.clear()
     yield
     reset_caches()
+    cache.clear()
 
 
 @pytest.fixture

@@ -123,6 +123,19 @@ def _indicator_series() -> None:
         )
 
 
+@pytest.fixture
+def two_cases(home_page):
+    """A public case (returned) and a restricted one, for the served files."""
+    index = CaseIndexPageFactory(parent=home_page)
+    public = CaseStudyPageFactory(
+        parent=index, title=f"Öppet {PUBLIC_MARK}", registration_number="Dnr 1"
+    )
+    CaseStudyPageFactory(
+        parent=index, title=f"Internt {RESTRICTED_MARK}", access_rights="restricted"
+    )
+    return public
+
+
 @pytest.fixture(scope="session")
 def exported(django_db_setup, django_db_blocker) -> Export:
     with django_db_blocker.unblock(), transaction.atomic():

@@ -12,7 +12,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from catalog.terms import ADMS, VCARD
 from catalog.vocabularies import ACCESS_RIGHT
-from tests.factories import CaseIndexPageFactory, CaseStudyPageFactory
 
 from .conftest import HIDDEN_MARKS, PUBLIC_MARK, RESTRICTED_MARK
 
@@ -78,18 +77,6 @@ def test_what_dcat_ap_se_and_dk_add_is_there(exported):
     for contact in contacts:
         assert graph.value(contact, VCARD.fn) is not None
         assert str(graph.value(contact, VCARD.hasEmail)).startswith("mailto:")
-
-
-@pytest.fixture
-def two_cases(home_page):
-    index = CaseIndexPageFactory(parent=home_page)
-    public = CaseStudyPageFactory(
-        parent=index, title=f"Öppet {PUBLIC_MARK}", registration_number="Dnr 1"
-    )
-    CaseStudyPageFactory(
-        parent=index, title=f"Internt {RESTRICTED_MARK}", access_rights="restricted"
-    )
-    return public
 
 
 @pytest.mark.parametrize(
