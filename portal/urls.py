@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("members/cases/", include("cases.urls")),
     path("members/network/", include("network.urls")),
+    path("members/network/", include("gaps.urls")),
     path("members/account/searches/", include("alerts.urls")),
     path("members/account/", include("portal.account_urls")),
     path("datalab/", include("datalab.urls")),

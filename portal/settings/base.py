@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "indicators",
     "catalog",
     "alerts",
+    "gaps",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -83,6 +83,7 @@ WALKED = {
     "api:meetings",
     "api:meeting",
     "alerts:saved_searches",
+    "gaps:network_gaps",
 }
 # Actions that take a POST and show no one else's data; their effects are tested per app.
 EXEMPT = {
@@ -111,8 +112,20 @@ EXEMPT = {
     "alerts:pause": "POST action on the visitor's own e-mail setting",
     "alerts:unsubscribe": "a signed token's own saved search: a confirmation page, then a POST",
     "indicator_runs:rerun": "POST action: recomputes a run the visitor may already see",
+    "gaps:add_to_agenda": "POST action, coordinators of that network and moderators only",
+    "gaps:call_for_experiences": "POST action, coordinators of that network and moderators only",
+    "gaps:close_call": "POST action, coordinators of that network and moderators only",
 }
-OWN_APPS = ("portal.", "cases.", "network.", "search.", "datalab.", "indicators.", "catalog.")
+OWN_APPS = (
+    "portal.",
+    "cases.",
+    "network.",
+    "search.",
+    "datalab.",
+    "indicators.",
+    "catalog.",
+    "gaps.",
+)
 HIDDEN_CASE_KEYS = ("draft", "pending", "unpublished", "login", "group", "password")
 PAGE_KEYS = [
     "public_case",
@@ -243,6 +256,7 @@ def urls_to_walk(world: World, role: str) -> list[str]:
         "/catalog/cases.json",
         *(f"/members/network/networks/{pages[key].pk}.ics" for key in ("network_a", "network_b")),
         *(f"/members/network/meetings/{pages[key].pk}.ics" for key in ("meeting_a", "meeting_b")),
+        *(f"/members/network/networks/{pages[key].pk}/gaps/" for key in ("network_a", "network_b")),
         # The admin views a coordinator can reach, and Wagtail's own that list page titles.
         "/admin/",
         "/admin/pages/",

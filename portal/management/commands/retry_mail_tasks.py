@@ -10,6 +10,7 @@ MAIL_TASKS = [
     "cases.tasks.notify_moderators_task",
     "cases.tasks.notify_moderators_of_outcome_task",
     "cases.tasks.send_follow_up_prompt_task",
+    "gaps.tasks.send_call_for_experiences_task",
     "network.tasks.message_participants_task",
     "network.tasks.send_registration_email_task",
 ]
