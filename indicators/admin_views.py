@@ -1,7 +1,9 @@
 """The Wagtail admin's indicator import: upload, preview the report, then confirm.
 
 The upload is checked at once and nothing is written: the preview shows the counts, the first
-bad rows with their row numbers and reasons, and a sample of valid rows. The file is kept in
+bad rows with their row numbers and reasons, and a sample of valid rows. Confirming queues the
+import as a background task (``import_jobs``); the same page then shows its progress,
+reloading itself, and finally the report. The file is kept in
 the default storage under its checksum, so that confirming reads exactly the file that was
 previewed, checked again against the data as it is then (someone may have imported since).
 "Import" is offered only for a file without errors; "Import the N valid rows" otherwise.
@@ -15,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,21 +25,19 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from portal.models import Organisation, is_moderator
 
 from .import_files import SUPPORTED_EXTENSIONS
-from .importing import analyse, import_file, record_preview
+from .import_jobs import stored_file_name
+from .importing import analyse, record_preview
 from .models import ImportBatch, Indicator, IndicatorSeries, Observation
+from .tasks import queue_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SHOWN_PROBLEMS = 50
 SAMPLE_ROWS = 10
-STORAGE_FOLDER = "indicator_imports"
+REFRESH_SECONDS = 2  # the status page reloads itself while the import runs
 
 
 def can_import_indicators(user) -> bool:
     return user.is_active and is_moderator(user)
-
-
-def stored_file_name(batch: ImportBatch) -> str:
-    return f"{STORAGE_FOLDER}/{batch.file_sha256}{PurePath(batch.file_name).suffix.lower()}"
 
 
 class ModeratorsOnlyMixin:
@@ -107,6 +107,7 @@ class ImportPreviewView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, Template
 
     def get_context_data(self, **kwargs):
         batch = get_object_or_404(ImportBatch, pk=self.kwargs["batch_id"])
+        working = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.IMPORTING)
         stored = self.request.session.get(f"indicator_import_{batch.pk}", {})
         rows_valid = batch.rows_created + batch.rows_updated + batch.rows_unchanged
         return super().get_context_data(
@@ -118,6 +119,8 @@ class ImportPreviewView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, Template
             can_confirm=batch.status == ImportBatch.Status.PREVIEWED
             and rows_valid > 0
             and not (batch.report and batch.report[0].get("reason_code") == "bad_file"),
+            refresh_seconds=REFRESH_SECONDS if working else 0,
+            progress_percent=_percent(batch.progress_rows, batch.progress_total),
             **kwargs,
         )
 
@@ -132,40 +135,13 @@ class ImportPreviewView(ModeratorsOnlyMixin, WagtailAdminTemplateMixin, Template
                 request, gettext("The uploaded file is no longer stored; upload it again.")
             )
             return redirect("indicators_import")
-        with default_storage.open(name, "rb") as file:
-            data = file.read()
         series = request.session.get(f"indicator_import_{batch.pk}", {}).get("series") or None
-        report = import_file(
-            batch.file_name,
-            data,
-            series=series,
-            user=request.user,
-            valid_rows_only=valid_rows_only,
-            batch=batch,
-        )
-        if report.written:
-            messages.success(
-                request,
-                ngettext(
-                    "Imported: %(created)s new, %(updated)s corrected, %(unchanged)s unchanged observation.",
-                    "Imported: %(created)s new, %(updated)s corrected, %(unchanged)s unchanged observations.",
-                    report.rows_valid,
-                )
-                % {
-                    "created": report.rows_created,
-                    "updated": report.rows_updated,
-                    "unchanged": report.rows_unchanged,
-                },
-            )
-            default_storage.delete(name)
-        else:
-            messages.error(
-                request,
-                gettext(
-                    "Nothing was imported: the file now has errors (the data changed since the preview)."
-                ),
-            )
+        queue_import(batch, valid_rows_only=valid_rows_only, series=series)
         return redirect("indicators_import_preview", batch_id=batch.pk)
+
+
+def _percent(done: int, total: int) -> int:
+    return min(100, round(100 * done / total)) if total else 0
 
 
 def _sample_rows(report, count: int = SAMPLE_ROWS) -> list[dict]:

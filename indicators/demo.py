@@ -22,6 +22,7 @@ from portal.models import Organisation
 
 from .demo_data import EXCHANGE_RATES, LARGE, PRICE_INDICES, PROFILES, SERIES
 from .models import ExchangeRate, Indicator, IndicatorSeries, Observation, PriceIndex
+from .versions import raise_data_version
 
 YEARS = range(2019, 2026)
 SEED = 12
@@ -175,14 +176,14 @@ def _write(values: dict, indicator_ids: list[int]) -> None:
             indicator_id__in=indicator_ids
         ).values_list("id", "indicator_id", "organisation_id", "year", "value")
     }
-    Observation.objects.bulk_create(
-        [
-            Observation(indicator_id=i, organisation_id=o, year=y, value=value, note="")
-            for (i, o, y), value in values.items()
-            if (i, o, y) not in existing
-        ],
-        batch_size=2000,
-    )
+    new = [
+        Observation(indicator_id=i, organisation_id=o, year=y, value=value, note="")
+        for (i, o, y), value in values.items()
+        if (i, o, y) not in existing
+    ]
+    if new:  # bulk_create sends no signal (the saves and the delete below do)
+        raise_data_version()
+    Observation.objects.bulk_create(new, batch_size=2000)
     changed = [
         Observation(pk=existing[key][0], value=value)
         for key, value in values.items()

@@ -181,15 +181,18 @@ def trend_chart(
     key: str = "trend",
     title=None,
     group_name=None,
+    statistics: list[YearStatistics] | None = None,
 ) -> Chart:
-    """Median and quartiles of the agencies over the years, with one agency's own line."""
-    by_year: dict[int, list[float]] = defaultdict(list)
-    for pk, per_year in values.items():
-        if highlight is not None and pk == highlight.pk and group_name is not None:
-            continue  # a profile compares the agency with its peers, not with itself
-        for year, value in per_year.items():
-            by_year[year].append(value)
-    statistics = year_statistics(by_year)
+    """Median and quartiles of the agencies over the years (``statistics``, where the caller
+    has them already), with one agency's own line."""
+    if statistics is None:
+        by_year: dict[int, list[float]] = defaultdict(list)
+        for pk, per_year in values.items():
+            if highlight is not None and pk == highlight.pk and group_name is not None:
+                continue  # a profile compares the agency with its peers, not with itself
+            for year, value in per_year.items():
+                by_year[year].append(value)
+        statistics = year_statistics(by_year)
     own = values.get(highlight.pk, {}) if highlight is not None else {}
     years = sorted({s.year for s in statistics} | set(own))
     stats_by_year = {s.year: s for s in statistics}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 SUPPORTED_EXTENSIONS = (".csv", ".txt", ".xlsx")
 # Column names people write, in Swedish, Danish and English, mapped to the key we read.
@@ -119,6 +120,36 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    """The first worksheet, read by calamine (Rust): openpyxl's reader took three quarters of
+    an XLSX import (18,000 rows per CPU second for reading alone at 120,000 rows; calamine
+    about 150,000). openpyxl stays the reference: what calamine cannot read, it decides."""
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()  # from row 1 of the sheet, leading empty rows included
+    except (CalamineError, ValueError, IndexError):
+        return _read_xlsx_openpyxl(data)
+    numbered = (
+        (number, [_plain(cell) for cell in cells])
+        for number, cells in enumerate(rows, start=1)
+        if any(cell not in (None, "") for cell in cells)
+    )
+    try:
+        _number, header = next(numbered)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    header = ["" if cell is None else str(cell).strip() for cell in header]
+    return Table(header=header, rows=numbered, estimated_rows=sheet.height)
+
+
+def _plain(cell):
+    """As openpyxl gives it: a whole number as an int (calamine gives every number as a
+    float, and a year must not read "2021.0"), an empty cell as None."""
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return None if cell == "" else cell
+
+
+def _read_xlsx_openpyxl(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:

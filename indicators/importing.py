@@ -26,6 +26,7 @@ from .import_checks import Lookups, Problem, Reason, parse_value, parse_year
 from .import_files import ColumnPlan, ImportFileError, Layout, detect_layout, read_table
 from .import_writes import correct_observations, insert_observations
 from .models import ImportBatch, Observation
+from .versions import raise_data_version
 
 # The stored report keeps the first problems only: a wholly wrong file of 120,000 rows
 # would otherwise store 120,000 messages. The counts stay exact.
@@ -57,6 +58,8 @@ class ImportReport:
     to_update: list[tuple] = field(default_factory=list)
     batch: ImportBatch | None = None
     written: bool = False
+    # Each valid observation by (indicator, organisation, year) -> (row, value, note or None).
+    checked: dict = field(default_factory=dict, repr=False)
 
     @property
     def has_errors(self) -> bool:
@@ -81,20 +84,32 @@ def file_checksum(data: bytes) -> str:
 
 
 def analyse(
-    file_name: str, data: bytes, *, series: str | None = None, progress: Progress | None = None
+    file_name: str,
+    data: bytes,
+    *,
+    series: str | None = None,
+    progress: Progress | None = None,
+    plan: bool = True,
 ) -> ImportReport:
-    """Read and check ``data`` and plan the import, writing nothing."""
+    """Read and check ``data`` and (with ``plan``) compare it with what is stored, writing
+    nothing."""
     report = ImportReport(file_name=file_name, file_sha256=file_checksum(data))
     try:
         table = read_table(file_name, data)
-        plan = detect_layout(table.header)
+        layout = detect_layout(table.header)
     except ImportFileError as error:
         report.file_error = str(error)
         return report
-    report.layout = plan.layout
+    report.layout = layout.layout
     lookups = Lookups(series_code=series)
-    checked = _check_rows(report, table, plan, lookups, progress)
-    _plan_writes(report, checked)
+    try:
+        report.checked = _check_rows(report, table, layout, lookups, progress)
+    except ImportFileError as error:  # a sheet that breaks off midway
+        report.file_error = str(error)
+        report.checked = {}
+        return report
+    if plan:
+        _plan_writes(report)
     return report
 
 
@@ -127,6 +142,8 @@ def write(
 
     insert_observations(report.to_create, batch.pk, advance)
     correct_observations(report.to_update, batch.pk, advance)
+    if total:
+        raise_data_version()
     report.written = True
     return report
 
@@ -145,8 +162,12 @@ def import_file(
     """Analyse and, unless it is a dry run or the file has errors (and the valid rows were
     not asked for), write, in one transaction. A refused file is still recorded as a
     rejected batch with its report, for the record of who tried what."""
+    # Reading and checking write nothing and run outside the transaction, so that progress
+    # written meanwhile (the admin's background import) is visible; the comparison with the
+    # stored data and the writes share one transaction.
+    report = analyse(file_name, data, series=series, progress=progress, plan=False)
     with transaction.atomic():
-        report = analyse(file_name, data, series=series, progress=progress)
+        _plan_writes(report)
         if dry_run:
             return report
         if report.file_error or (report.rows_rejected and not valid_rows_only):
@@ -232,6 +253,7 @@ def _check_rows(report: ImportReport, table, plan: ColumnPlan, lookups: Lookups,
 
     for problem in header_problems.values():
         report.problems.append(problem.as_dict())
+    count = 0
     for count, (row, cells) in enumerate(table.rows, start=1):
         if progress and count % PROGRESS_EVERY == 0:
             progress("read", count, table.estimated_rows)
@@ -271,8 +293,8 @@ def _check_rows(report: ImportReport, table, plan: ColumnPlan, lookups: Lookups,
             # A problem with the row itself (organisation, indicator, year) loses all its values.
             problem.row = row
             reject(problem, filled)
-    if progress:
-        progress("read", table.estimated_rows or count, table.estimated_rows)
+    if progress:  # all read: the estimate gives way to the count
+        progress("read", count, count)
     return checked
 
 
@@ -297,8 +319,13 @@ def _header_problems(plan: ColumnPlan, lookups: Lookups) -> dict[int, Problem]:
     return problems
 
 
-def _plan_writes(report: ImportReport, checked: dict) -> None:
+def _plan_writes(report: ImportReport) -> None:
     """Split the valid observations into new, changed and unchanged against what is stored."""
+    checked = report.checked
+    report.to_create, report.to_update, report.rows_unchanged = [], [], 0
+    if not checked:
+        report.rows_created = report.rows_updated = 0
+        return
     indicator_ids = {indicator_id for indicator_id, _org, _year in checked}
     existing = {
         (indicator_id, organisation_id, year): (observation_id, value, note)

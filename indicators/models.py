@@ -117,8 +117,11 @@ class Indicator(models.Model):
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Waiting to be imported")
+        IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
         REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("file checksum (SHA-256)"), max_length=64, db_index=True)
@@ -141,6 +144,11 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     # [{"row": n, "reason_code": "...", "message": "..."}], one entry per rejected row.
     report = models.JSONField(_("report"), default=list, blank=True)
+    # What the confirmation asked for, and the background import's progress in file rows.
+    series_code = models.CharField(_("series"), max_length=80, blank=True)
+    valid_rows_only = models.BooleanField(_("valid rows only"), default=False)
+    progress_rows = models.PositiveIntegerField(_("file rows checked"), default=0)
+    progress_total = models.PositiveIntegerField(_("file rows (estimated)"), default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,6 +230,23 @@ class ObservationChange(models.Model):
 
     def __str__(self):
         return f"{self.old_value} -> {self.new_value}"
+
+
+class DataVersion(models.Model):
+    """One row whose number grows with every change of observations, rates or indices
+    (``versions.py``): a saved run compares it with the number it was computed on."""
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+    # New on every change: a counter rolled back (a test, a restored backup) and raised again
+    # must not repeat a version that caches have seen with other data.
+    token = models.CharField(_("token"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.number)
 
 
 class ExchangeRate(models.Model):

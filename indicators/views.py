@@ -31,6 +31,7 @@ from .figures import (
 from .filters import FILTER_NAMES, IndicatorFilterForm, IndicatorFilters
 from .models import Indicator
 from .money import load_prices
+from .peer_statistics import peer_statistics
 from .peers import cases_by_organisation, similar_organisations
 from .visibility import visible_indicators, visible_observations, visible_series
 
@@ -164,8 +165,11 @@ def _profile(request, organisation: Organisation, similar=None):
     )
     # Amounts in the agency's own currency unless the visitor asks for another.
     prices = load_prices(filters.currency or ("DKK" if organisation.country == "DK" else "SEK"))
+    # The peers' statistics are cached per data version and peer group; only the agency's
+    # own values are read on each request.
+    statistics = peer_statistics(indicators, peer_ids, prices)
     rows = (
-        observations.filter(indicator__in=indicators, organisation__in=[*peer_ids, organisation.pk])
+        observations.filter(indicator__in=indicators, organisation=organisation)
         .values_list("indicator_id", "organisation_id", "year", "value")
         .order_by()
     )
@@ -188,6 +192,7 @@ def _profile(request, organisation: Organisation, similar=None):
             key=f"{indicator.series.code}-{indicator.code}",
             title=indicator.name,
             group_name=group_name,
+            statistics=statistics[indicator.pk],
         )
         chart.money_note = prices.note(indicator)
         chart.indicator = indicator

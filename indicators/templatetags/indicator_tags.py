@@ -8,10 +8,8 @@ that shared a case).
 from __future__ import annotations
 
 import datetime
-from html import escape  # the standard library's: Django's is lazy-aware, and 3× slower here
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
 
 from ..before_after import before_and_after
 from ..peers import similar_organisations
@@ -45,22 +43,3 @@ def case_indicators(context, case):
     for peer in peers:
         peer.cases = [other for other in peer.cases if other.pk != case.pk]
     return {"tables": tables, "peers": peers, "peers_of": peers_of, "request": request}
-
-
-def _cell(value) -> str:
-    return "–" if value is None else escape(str(value))
-
-
-@register.simple_tag
-def chart_rows(chart) -> SafeString:
-    """The table rows of ``chart`` (``datalab/includes/chart.html``'s, without localised
-    numbers), written in one pass: a profile has 40 tables, and the template loop over
-    their cells was most of its time."""
-    rows = []
-    for labels, values, link in chart.table_rows():
-        first = _cell(labels[0]) if labels else ""
-        head = f'<a href="{escape(link)}">{first}</a>' if link else first
-        others = "".join(f'<th scope="row">{_cell(cell)}</th>' for cell in labels[1:])
-        cells = "".join(f"<td>{_cell(cell)}</td>" for cell in values)
-        rows.append(f'<tr><th scope="row">{head}</th>{others}{cells}</tr>')
-    return mark_safe("\n".join(rows))  # noqa: S308 - every cell is escaped

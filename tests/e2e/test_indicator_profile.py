@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from indicators.models import Indicator, IndicatorSeries, Observation
+from indicators.versions import raise_data_version
 from tests.factories import MemberFactory, OrganisationFactory
 
 pytestmark = [
@@ -78,6 +79,7 @@ def profile_data(publish_cases):
                 Observation(indicator=secret, organisation=org, year=year, value=5),
             ]
     Observation.objects.bulk_create(rows)
+    raise_data_version()  # bulk_create sends no signal: the caches must see new data
     MemberFactory(username="medlem")
     return agency, cases
 

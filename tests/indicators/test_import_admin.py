@@ -19,7 +19,16 @@ def upload(client, text: str, name: str = "figures.csv", **fields):
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, text.encode()), **fields})
 
 
-def test_a_clean_file_is_previewed_then_imported(client, moderator, it_series, agencies):
+def confirm(client, url: str, mode: str, callbacks):
+    """Confirm an upload; its import task runs once the request's transaction commits (tests
+    run tasks immediately)."""
+    with callbacks(execute=True):
+        return client.post(url, {"mode": mode})
+
+
+def test_a_clean_file_is_previewed_then_imported(
+    client, moderator, it_series, agencies, django_capture_on_commit_callbacks
+):
     client.force_login(moderator)
     assert client.get(IMPORT_URL).status_code == 200
     response = upload(client, GOOD)
@@ -36,16 +45,38 @@ def test_a_clean_file_is_previewed_then_imported(client, moderator, it_series, a
     ]
     assert 'value="all"' in html and 'value="valid"' not in html
 
-    result = client.post(response["Location"], {"mode": "all"})
-    assert result.status_code == 302
+    result = confirm(client, response["Location"], "all", django_capture_on_commit_callbacks)
+    assert result.status_code == 302 and result["Location"] == response["Location"]
     assert Observation.objects.count() == 2
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.uploaded_by, batch.rows_created) == ("imported", moderator, 2)
-    final = client.get(result["Location"]).content.decode()
-    assert 'name="mode"' not in final  # nothing left to confirm
+    assert batch.progress_rows == batch.progress_total == 2  # the file's two rows, checked
+    final = client.get(result["Location"])
+    html = final.content.decode()
+    assert final.context["refresh_seconds"] == 0  # finished: the page stops reloading
+    assert 'name="mode"' not in html  # nothing left to confirm
+    assert 'data-import-status="imported"' in html and "data-import-progress" not in html
 
 
-def test_a_file_with_errors_offers_only_its_valid_rows(client, moderator, it_series, agencies):
+def test_a_running_import_shows_its_progress_and_reloads(client, moderator, it_series, agencies):
+    client.force_login(moderator)
+    response = upload(client, GOOD)
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.IMPORTING, progress_rows=4000, progress_total=10000
+    )
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.context["progress_percent"] == 40
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert 'max="10000" value="4000"' in html
+    assert 'name="mode"' not in html  # it cannot be confirmed twice
+    assert client.post(response["Location"], {"mode": "all"}).status_code == 404
+
+
+def test_a_file_with_errors_offers_only_its_valid_rows(
+    client, moderator, it_series, agencies, django_capture_on_commit_callbacks
+):
     client.force_login(moderator)
     text = GOOD + "Skateverket,it-share,2022,11\nFK,maturity,2022,9\n"
     response = upload(client, text)
@@ -60,12 +91,16 @@ def test_a_file_with_errors_offers_only_its_valid_rows(client, moderator, it_ser
     assert "Importera de 2 giltiga raderna" in html
     assert 'value="all"' not in html
 
-    client.post(response["Location"], {"mode": "all"})  # a forged "all" imports nothing
+    # A forged "all" imports nothing: the task refuses the file and reports its rows.
+    confirm(client, response["Location"], "all", django_capture_on_commit_callbacks)
     assert Observation.objects.count() == 0
     assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+    status = client.get(response["Location"])
+    assert [p["row"] for p in status.context["problems"]] == [4, 5]
+    assert status.context["refresh_seconds"] == 0
 
     response = upload(client, text)
-    client.post(response["Location"], {"mode": "valid"})
+    confirm(client, response["Location"], "valid", django_capture_on_commit_callbacks)
     assert Observation.objects.count() == 2
     assert ImportBatch.objects.get(status="imported").rows_rejected == 2
 

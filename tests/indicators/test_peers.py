@@ -1,6 +1,5 @@
 """Peers with a similar profile: standardised, missing values handled, explained in words."""
 
-import time
 
 import numpy as np
 import pytest
@@ -146,8 +145,10 @@ def test_members_only_indicators_shape_only_members_peers(profiles):
     assert for_member["far"].distance < public["far"].distance
 
 
-def test_peers_take_under_50_ms_at_300_organisations_and_40_indicators():
-    """The lookup itself, on a matrix of the issue's size (built once, then cached)."""
+def test_peers_at_300_organisations_and_40_indicators_are_the_nearest_by_shared_indicators():
+    """The vectorised lookup on a matrix of the issue's size, against the definition written
+    out pair by pair: root mean square difference over the indicators both have. (Its speed
+    is measured in bench/bench_indicators_pages.py.)"""
     rng = np.random.default_rng(7)
     n, k = 300, 40
     values = rng.normal(size=(n, k))
@@ -159,8 +160,17 @@ def test_peers_take_under_50_ms_at_300_organisations_and_40_indicators():
         present=present.astype(float),
         row_of={pk: pk - 1 for pk in range(1, n + 1)},
     )
-    started = time.perf_counter()
-    for organisation_id in range(1, 51):
+
+    def by_definition(row: int) -> list[int]:
+        distances = []
+        for other in range(n):
+            both = present[row] & present[other]
+            if other == row or both.sum() < present[row].sum() / 2:
+                continue
+            rms = float(np.sqrt(np.mean((values[row, both] - values[other, both]) ** 2)))
+            distances.append((rms, other + 1))
+        return [pk for _distance, pk in sorted(distances)[:5]]
+
+    for organisation_id in (1, 77, 300):
         found = peers.nearest(matrix, organisation_id, 5)
-        assert len(found) == 5 and all(pk != organisation_id for pk, *_rest in found)
-    assert (time.perf_counter() - started) / 50 < 0.05
+        assert [pk for pk, *_rest in found] == by_definition(organisation_id - 1)

@@ -7,13 +7,15 @@ import numpy as np
 import pytest
 from django.utils import translation
 
-from indicators.models import Indicator, IndicatorRun, Observation
+from indicators.importing import import_file
+from indicators.models import ExchangeRate, Indicator, IndicatorRun, Observation, PriceIndex
 from indicators.runs import (
     RunError,
     compute,
     create_demo_run,
     execute_run,
     kmeans,
+    newer_data_exists,
     ranks,
     spearman,
     standardise,
@@ -143,6 +145,46 @@ def test_a_run_that_cannot_be_computed_fails_with_a_reason(grouped_data):
     run.refresh_from_db()
     assert run.status == IndicatorRun.Status.FAILED
     assert "exactly two" in run.error
+
+
+def test_corrections_new_rates_and_deletions_are_newer_data(grouped_data):
+    """A finished run notices a corrected value (imported), a new exchange rate, a changed
+    price index and a deleted organisation; importing the same values again is not news."""
+    share = grouped_data["share"]
+    first = grouped_data["organisations"][0]
+    run = IndicatorRun.objects.create(
+        title="Grupper", method=Method.KMEANS, parameters={"indicators": [share.pk], "k": 2}
+    )
+
+    def recomputed() -> IndicatorRun:
+        execute_run(run)
+        assert run.status == IndicatorRun.Status.DONE and not newer_data_exists(run)
+        return run
+
+    value = Observation.objects.get(organisation=first, indicator=share, year=2024).value
+    same = f"organisation,indicator,year,value\n{first.name},it-share,2024,{value}\n".encode()
+    recomputed()
+    assert import_file("same.csv", same, series="it-costs").rows_unchanged == 1
+    assert not newer_data_exists(run)
+
+    corrected = same.replace(str(value).encode(), b"11.5")
+    assert import_file("corrected.csv", corrected, series="it-costs").rows_updated == 1
+    assert newer_data_exists(run)
+
+    recomputed()
+    ExchangeRate.objects.create(currency="DKK", year=2024, to_sek=1.55)
+    assert newer_data_exists(run)
+
+    recomputed()
+    index = PriceIndex.objects.create(currency="SEK", year=2024, value=100)
+    recomputed()
+    index.value = 101
+    index.save()
+    assert newer_data_exists(run)
+
+    recomputed()
+    first.delete()
+    assert newer_data_exists(run)
 
 
 def _create(client, data, django_capture_on_commit_callbacks):

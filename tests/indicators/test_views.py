@@ -212,3 +212,17 @@ def test_profile_of_an_agency_with_only_members_only_data(client, world):
     assert response.status_code == 200
     assert "datalab-chart" not in body
     assert SECRET not in body and "4242" not in body
+
+
+def test_profile_peer_medians_follow_a_corrected_value(client, world):
+    """The peers' statistics are cached per data version: a correction shows at once."""
+    from indicators.models import Observation
+
+    url = _url("organisation_data", "litenverket", "digg-technology")
+    assert _json(client, url)["rows"][0][1] == 75  # 2019: 80, 75, 35
+    corrected = Observation.objects.get(
+        organisation=world["org"]["big2"], indicator=world["technology"], year=2019
+    )
+    corrected.value = 90
+    corrected.save()
+    assert _json(client, url)["rows"][0][1] == 80  # 80, 90, 35

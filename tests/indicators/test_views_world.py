@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import peers
+from indicators import peer_statistics, peers
 from indicators.models import ExchangeRate, Indicator, IndicatorSeries, Observation, PriceIndex
+from indicators.versions import raise_data_version
 from tests.factories import MemberFactory, OrganisationFactory
 
 SECRET = "zqsecretindicator"  # the members-only indicator's name: must never reach the public
@@ -37,13 +38,16 @@ def observe(indicator_, organisation, values: dict[int, float]) -> None:
         Observation(indicator=indicator_, organisation=organisation, year=year, value=value)
         for year, value in values.items()
     )
+    raise_data_version()  # bulk_create sends no signal: the caches must see new data
 
 
 @pytest.fixture(autouse=True)
 def fresh_peers():
     peers.clear_cache()
+    peer_statistics.clear_cache()
     yield
     peers.clear_cache()
+    peer_statistics.clear_cache()
 
 
 @pytest.fixture
@@ -116,6 +120,7 @@ def world(db):
     ExchangeRate.objects.bulk_create(
         ExchangeRate(currency="DKK", year=year, to_sek=1.5) for year in YEARS
     )
+    raise_data_version()
     return {
         "org": org,
         "technology": technology,
