@@ -139,3 +139,37 @@ def test_a_coordinator_of_another_network_adds_nothing(
     assert client.post(own, {"meeting": meeting.pk}).status_code == 404
     assert not GapAgendaItem.objects.exists()
     assert not CallForExperiences.objects.exists()
+
+
+AI_ACT = (
+    "ai-förordningen högriskkrav",
+    "eu ai act high-risk obligations",
+    "ai-forordningen højrisiko",
+)
+# Search finds it for the Swedish label (a good match: "AI", "risk"), not for the others.
+AI_CHATBOT_SV = (
+    "Vi införde en AI-assistent i kundtjänsten som svarar på vanliga frågor dygnet runt. "
+    "Riskanalys och dataskyddsbedömning gjordes innan start."
+)
+AI_ACT_DA = (
+    "Styrelsen har klassificeret sine AI-systemer efter AI-forordningen og opfylder kravene "
+    "til højrisikosystemer: risikostyring, datastyring, logning og menneskeligt tilsyn."
+)
+
+
+def test_a_page_that_shares_a_word_with_a_need_does_not_answer_it(
+    indexed, log_search, it_network, make_page
+):
+    """The label alone is not enough: most of the gap's wordings must find the page."""
+    for times, query in zip((3, 2, 2), AI_ACT, strict=True):
+        log_search(query, times)
+    call_command("find_search_gaps", verbosity=0)
+    gap = SearchGap.objects.get(label=AI_ACT[0])
+    assert gap.queries.count() == 3  # one need in three languages
+
+    make_page("AI-assistent i kundtjänsten", AI_CHATBOT_SV)
+    assert SearchGap.objects.get(pk=gap.pk).status == SearchGap.Status.OPEN
+
+    answer = make_page("Højrisiko-AI efter AI-forordningen", AI_ACT_DA, language="da")
+    gap.refresh_from_db()
+    assert gap.status == SearchGap.Status.ANSWERED and gap.answered_by_id == answer.pk

@@ -10,6 +10,8 @@ DEMO_LOADERS = [
     "datalab.demo.load",
     # Invented indicator data for the demo organisations, and a finished demo run (issue 12).
     "indicators.demo.load",
+    # A search log of needs the demo does not answer, grouped into search gaps (issue 15).
+    "gaps.demo.load",
 ]
 
 
