@@ -860,6 +860,7 @@ def main() -> int:
     )
     parser.add_argument("--limit", type=int, default=10, help="results per search (API limit)")
     parser.add_argument("--no-publish", action="store_true", help="skip the publish test")
+    parser.add_argument("--name", help="results file (default search_http; e.g. search_http_1m)")
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -968,7 +969,7 @@ def main() -> int:
             "texts": [f"{q['group']}/{q['language']}: {q['text']}" for q in queries],
         },
     }
-    name = "search_http_quick" if args.quick else "search_http"
+    name = args.name or ("search_http_quick" if args.quick else "search_http")
     _support.write_results(name, figures, parameters, enabled=not args.no_write)
     return 0
 

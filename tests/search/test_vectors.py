@@ -1,6 +1,8 @@
+import hashlib
 import json
 import os
 
+import faiss
 import numpy as np
 import pytest
 
@@ -35,14 +37,74 @@ def test_inputs_are_checked_at_the_boundary():
         index.add([1], np.ones((1, DIMENSION), dtype=np.float64))
 
 
-def test_approximate_index_is_chosen_above_the_threshold(settings):
-    """Above ERFA_SEARCH["EXACT_LIMIT"] vectors the index is HNSW and still finds neighbours."""
+def test_approximate_index_is_chosen_above_the_threshold(settings, tmp_path):
+    """Above ERFA_SEARCH["EXACT_LIMIT"] vectors the index is an HNSW graph over 8-bit
+    quantised vectors: it finds neighbours as exact search does, is smaller than float32
+    vectors, and survives a save and a load."""
+    settings.ERFA_INDEX_DIR = tmp_path
     settings.ERFA_SEARCH = {**settings.ERFA_SEARCH, "EXACT_LIMIT": 100}
     data = _unit_vectors(300)
-    index = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data)
-    assert index.kind is IndexKind.HNSW
-    assert index.search(data[42], k=1)[0][0] == 42
-    assert not index.remove([42])  # HNSW keeps removed vectors; query time drops them
+    index = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data, generation=2)
+    assert index.kind is IndexKind.HNSW_SQ8
+    exact = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data, kind=IndexKind.FLAT)
+    for probe in (3, 42, 299):
+        assert set(index.search(data[probe], k=5)[0]) == set(exact.search(data[probe], k=5)[0])
+    assert not index.remove([42])  # a graph keeps removed vectors; query time drops them
+    index.save()
+    meta = vectors.read_metadata(index_directory(MODEL))
+    assert (meta.kind, meta.format) == ("hnsw-sq8", 2)
+    stored = (index_directory(MODEL) / meta.index_file).stat().st_size
+    float_graph = VectorIndex.build(MODEL, DIMENSION, np.arange(300), data, kind=IndexKind.HNSW)
+    float_file = (
+        float_graph.save(tmp_path / "float") / vectors.read_metadata(tmp_path / "float").index_file
+    )
+    # One byte a dimension instead of four; the graph's links are the same size.
+    assert stored <= float_file.stat().st_size - 300 * DIMENSION * 3 + 1024
+    loaded = VectorIndex.load(MODEL, DIMENSION)
+    assert loaded.kind is IndexKind.HNSW_SQ8 and loaded.generation == 2
+    assert loaded.search(data[42], k=1)[0][0] == 42
+    loaded.add([1000], _unit_vectors(1, seed=5))  # goes to the exact side index
+    assert (
+        loaded.recent_count == 1 and loaded.search(_unit_vectors(1, seed=5)[0], k=1)[0][0] == 1000
+    )
+
+
+def test_an_index_file_of_an_earlier_version_still_loads(settings, tmp_path):
+    """A float32 HNSW file as earlier versions wrote it (IndexIDMap2 over IndexHNSWFlat,
+    format 1) is served as it is; a page change then rebuilds it as the kind chosen today
+    (vector_sync.apply_changes compares the kinds)."""
+    settings.ERFA_SEARCH = {**settings.ERFA_SEARCH, "EXACT_LIMIT": 100}
+    data = _unit_vectors(300)
+    legacy = faiss.IndexIDMap2(faiss.IndexHNSWFlat(DIMENSION, 32, faiss.METRIC_INNER_PRODUCT))
+    legacy.add_with_ids(data, np.arange(300, dtype=np.int64))
+    payload = faiss.serialize_index(legacy).tobytes()
+    (tmp_path / "index-4-old.faiss").write_bytes(payload)
+    meta = {
+        "model_id": MODEL,
+        "dimension": DIMENSION,
+        "generation": 4,
+        "count": 300,
+        "kind": "hnsw",
+        "checksum": hashlib.sha256(payload).hexdigest(),
+        "index_file": "index-4-old.faiss",
+        "format": 1,
+    }
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    loaded = VectorIndex.load(MODEL, DIMENSION, tmp_path)
+    assert loaded.kind is IndexKind.HNSW and loaded.generation == 4
+    assert loaded.search(data[7], k=1)[0][0] == 7
+    loaded.add([1000], _unit_vectors(1, seed=5))
+    assert loaded.search(_unit_vectors(1, seed=5)[0], k=1)[0][0] == 1000
+    assert vectors.kind_for_size(300) is IndexKind.HNSW_SQ8 is not loaded.kind
+
+
+def test_an_unknown_index_kind_is_an_index_file_error(tmp_path):
+    """A file from a later version, of a kind this one does not know, is rebuilt, not a crash."""
+    VectorIndex.build(MODEL, DIMENSION, [1], _unit_vectors(1)).save(tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    (tmp_path / "meta.json").write_text(json.dumps({**meta, "kind": "ivf-pq"}))
+    with pytest.raises(IndexFileError, match="Unknown index kind"):
+        VectorIndex.load(MODEL, DIMENSION, tmp_path)
 
 
 def test_a_vector_added_to_a_built_graph_is_found_and_survives_a_reload(settings, tmp_path):
@@ -56,7 +118,7 @@ def test_a_vector_added_to_a_built_graph_is_found_and_survives_a_reload(settings
     duplicates = centre + 0.001 * rng.standard_normal((400, DIMENSION)).astype(np.float32)
     duplicates /= np.linalg.norm(duplicates, axis=1, keepdims=True)
     index = VectorIndex.build(MODEL, DIMENSION, np.arange(400), duplicates, generation=1)
-    assert index.kind is IndexKind.HNSW
+    assert index.kind is IndexKind.HNSW_SQ8
     added = _unit_vectors(1, seed=9)
     index.add([9999], added)
     assert index.recent_count == 1 and len(index) == 401
