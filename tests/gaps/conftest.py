@@ -6,16 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.models import COORDINATORS_GROUP
 from search.models import SearchQueryLog
 from tests.factories import (
     MeetingPageFactory,
-    MemberFactory,
     MembershipFactory,
     NetworkIndexPageFactory,
     NetworkPageFactory,
     TopicFactory,
 )
+from tests.network.conftest import make_coordinator
 from tests.search.conftest import (  # noqa: F401 - fixtures
     indexable_pages,
     make_page,
@@ -78,12 +77,6 @@ def climate_network(network_index):
         ("Klimat", "Klima", "Climate"),
         country="DK",
     )
-
-
-def make_coordinator(network):
-    user = MemberFactory(groups=["Members", COORDINATORS_GROUP])
-    MembershipFactory(network=network, user=user, role="coordinator")
-    return user
 
 
 @pytest.fixture
