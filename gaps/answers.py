@@ -2,15 +2,16 @@
 page against saved searches, through ``search.saved_queries`` (the same relevance decision).
 
 A gap is answered by a page when that page is a result (``saved_queries.confirm``, the
-search's relevance decision restricted to the page) of most of the gap's wordings: its
-label and the other most searched queries, up to ``WORDINGS``, whatever their language.
-The label alone is not enough: search finds a relevant page for most queries that hold a
-topic word, so on the demo a page sharing one word with a need ("AI" in an AI regulation
-gap, a machine-learning sorting case) "answered" 5 of 6 needs it did not. A page that
-answers the need is found by the need's other wordings too. Candidates come first, by one
-matrix product of the page's passages and every open gap's label vector. Only experiences answer (cases and lessons learned,
-not the meeting page a gap was put on the agenda of), and only pages everyone may see:
-a gap is a public need, so a restricted page does not close it.
+search's relevance decision restricted to the page) of the gap's label, its most searched
+wording, and of more than half of its wordings (up to ``WORDINGS``), whatever their
+language: the need as most people put it, and as most put it in other words. The label
+alone is not enough: search finds a relevant page for most queries that hold a topic word,
+so on the demo a page sharing one word with a need ("AI" in an AI regulation gap) "answered"
+5 of 6 needs it did not. Nor are the other wordings alone: those that carry a network's
+topic words find pages on that topic, not on the need. Candidates come first, by one matrix
+product of the page's passages and every open gap's label vector. Only experiences answer
+(cases and lessons learned, not the meeting page a gap was put on the agenda of), and only
+pages everyone may see: a gap is a public need, so a restricted page does not close it.
 """
 
 from __future__ import annotations
@@ -31,21 +32,21 @@ ANSWERING_KINDS = (DocumentKind.CASE, DocumentKind.LESSON)
 WORDINGS = 5  # the most searched wordings of a gap that a page must answer most of
 
 
-def answers_most_wordings(gap_id: int, model_id: str, page) -> bool:
-    """Whether ``page`` is a result of more than half of the gap's most searched wordings."""
-    wordings = list(
-        GapQuery.objects.filter(gap_id=gap_id, model_id=model_id).order_by("-searches", "query")[
-            :WORDINGS
-        ]
-    )
+def answers_most_wordings(label: GapQuery, page) -> bool:
+    """Whether ``page`` is a result of the gap's label (checked first) and of more than half
+    of the gap's most searched wordings."""
+    others = GapQuery.objects.filter(gap_id=label.gap_id, model_id=label.model_id)
+    wordings = [label, *others.exclude(pk=label.pk).order_by("-searches", "query")[: WORDINGS - 1]]
     needed = len(wordings) // 2 + 1
     found = 0
     for done, wording in enumerate(wordings):
         if saved_queries.confirm(wording.query, wording.vector_array(), wording.mode, page):
             found += 1
+        elif done == 0:
+            return False  # not a result of the label
         if found >= needed or found + len(wordings) - done - 1 < needed:
             break  # decided either way
-    return bool(wordings) and found >= needed
+    return found >= needed
 
 
 def answer_gaps(page_id: int) -> list[int]:
@@ -77,7 +78,7 @@ def answer_gaps(page_id: int) -> list[int]:
     answered = []
     for position in positions.tolist():
         label = labels[position]
-        if not answers_most_wordings(label.gap_id, served[0], page):
+        if not answers_most_wordings(label, page):
             continue
         # Only while still open: two workers checking one page mark a gap once.
         if SearchGap.objects.filter(pk=label.gap_id, status=SearchGap.Status.OPEN).update(

@@ -21,7 +21,10 @@ def _problems(path: Path) -> list[str]:
             found.append(f"{name}:{node.lineno} asks for transactional_db")
         if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("mark.django_db"):
             options = {k.arg: ast.unparse(k.value) for k in node.keywords}
-            if options.get("transaction") == "True" and options.get("serialized_rollback") != "True":
+            if (
+                options.get("transaction") == "True"
+                and options.get("serialized_rollback") != "True"
+            ):
                 found.append(f"{name}:{node.lineno} lacks serialized_rollback")
     return found
 

@@ -1,6 +1,5 @@
 """Peers with a similar profile: standardised, missing values handled, explained in words."""
 
-
 import numpy as np
 import pytest
 from django.db import connection
