@@ -140,11 +140,16 @@ def match_page(page_id: int) -> MatchReport:
         int(pk): int(pos) for pk, pos in zip(saved.ids[positions], positions, strict=True)
     }
     matches = []
+    known_chunks: dict = {}  # the candidates' Chunk lookups, each read once
     for search in candidates:
         if search.user_id not in allowed:
             continue
         confirmed = saved_queries.confirm(
-            search.query, saved.matrix[position_of[search.pk]], search.mode, page
+            search.query,
+            saved.matrix[position_of[search.pk]],
+            search.mode,
+            page,
+            known_chunks=known_chunks,
         )
         if confirmed is not None:
             matches.append(

@@ -152,22 +152,30 @@ def encode_query(query: str, state: IndexState) -> NDArray[np.float32]:
 
 
 def semantic_side(
-    query: str, query_vector: NDArray[np.float32], state: IndexState, k: int
+    query: str,
+    query_vector: NDArray[np.float32],
+    state: IndexState,
+    k: int,
+    *,
+    known_chunks: dict[int, tuple[int, str] | None] | None = None,
 ) -> SemanticSide:
-    """The best passage per page among the ``k`` nearest, on the query language's scale."""
+    """The best passage per page among the ``k`` nearest, on the query language's scale.
+    ``known_chunks`` (id -> (page id, language), None if gone) is shared by a batch of
+    queries, so that each Chunk row is read once per batch."""
     index = vector_sync.current_index(state.model_id, state.dimension, state.generation)
     chunk_ids, scores = index.search(query_vector, k)
-    chunks = {
-        chunk_id: (page_id, language)
-        for chunk_id, page_id, language in Chunk.objects.filter(
-            id__in=chunk_ids.tolist(), model_id=state.model_id
-        ).values_list("id", "page_id", "language")
-    }
+    known, ids = {} if known_chunks is None else known_chunks, chunk_ids.tolist()
+    missing = [chunk_id for chunk_id in ids if chunk_id not in known]
+    if missing:
+        known.update(dict.fromkeys(missing))
+        rows = Chunk.objects.filter(id__in=missing, model_id=state.model_id)
+        for chunk_id, page_id, language in rows.values_list("id", "page_id", "language"):
+            known[chunk_id] = (page_id, language)
     offsets = _language_offsets(query, query_vector[0])
     adjusted = []
-    for chunk_id, score in zip(chunk_ids.tolist(), scores.tolist(), strict=True):
-        if chunk_id in chunks:  # a missing chunk is gone since the index was built
-            page_id, language = chunks[chunk_id]
+    for chunk_id, score in zip(ids, scores.tolist(), strict=True):
+        if known[chunk_id]:  # None: the chunk is gone since the index was built
+            page_id, language = known[chunk_id]
             adjusted.append((score + offsets.get(language, 0.0), chunk_id, page_id, language))
     adjusted.sort(key=lambda item: -item[0])
     matches: dict[int, SemanticMatch] = {}

@@ -180,17 +180,22 @@ def confirm(
     mode: str,
     page: PagePassages,
     state: IndexState | None = None,
+    known_chunks: dict | None = None,
 ) -> ConfirmedMatch | None:
     """Whether ``page`` is a result of the saved search, restricted to that page: by
     meaning, the relevance decision over it against the query's background in the whole
-    corpus; by words, the keyword side's coverage (every word in hybrid mode)."""
+    corpus; by words, the keyword side's coverage (every word in hybrid mode).
+    ``known_chunks``: one dict shared by the confirmations of one batch (see
+    ``query.semantic_side``)."""
     state = state or active_state()
     if state is None:
         return None
     mode = SearchMode(mode)
     if mode is not SearchMode.KEYWORD:
         vector = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
-        side = semantic_side(query, vector, state, int(search_setting("SEMANTIC_K")))
+        side = semantic_side(
+            query, vector, state, int(search_setting("SEMANTIC_K")), known_chunks=known_chunks
+        )
         scores, best = best_scores(vector, [query_language(query)], page)
         decision = decide([(page.page_id, float(scores[0]))], query_calibration(), side.background)
         if page.page_id in decision:

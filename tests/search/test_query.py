@@ -209,3 +209,31 @@ def test_a_language_filter_keeps_answers_a_near_copy_in_another_language_would_c
     )
     results = search(query, mode="semantic", filters=SearchFilters(languages=("da",)))
     assert [hit.page_id for hit in results.hits] == [danish.pk]
+
+
+def test_a_batch_of_queries_reads_each_chunk_once(make_page):
+    """Saved-search matching confirms thousands of queries in one run: they share one
+    lookup of chunk rows, and a query of the batch finds the same pages as one alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.query import encode_query, semantic_side
+    from search.state import active_state
+
+    make_page("Nyckeltal för IT-kostnader", IT_COSTS_SV)
+    make_page("Nøgletal for it", IT_COSTS_DA, language="da", country=("DK",))
+    state = active_state()
+    queries = ["nyckeltal för it-kostnader", "it-omkostninger", "digital mognad"]
+    vectors = [encode_query(query, state) for query in queries]
+    alone = [semantic_side(q, v, state, 50).matches for q, v in zip(queries, vectors, strict=True)]
+
+    known: dict = {}
+    semantic_side(queries[0], vectors[0], state, 50, known_chunks=known)
+    assert known and all(row is not None for row in known.values())
+    with CaptureQueriesContext(connection) as captured:
+        batch = [
+            semantic_side(q, v, state, 50, known_chunks=known).matches
+            for q, v in zip(queries, vectors, strict=True)
+        ]
+    assert not [query for query in captured if Chunk._meta.db_table in query["sql"]]
+    assert batch == alone
