@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
 
 from search.facets import SearchFilters
+from search.models import Chunk
 from search.results import SearchMode
 
 
@@ -90,7 +91,7 @@ class SavedSearch(models.Model):
         return f"{reverse('search:search')}?{urlencode(params)}"
 
     def vector_array(self) -> NDArray[np.float32]:
-        return np.frombuffer(bytes(self.vector), dtype=np.float32)
+        return Chunk.decode_vector(self.vector)
 
     def set_vector(self, model_id: str, vector: NDArray[np.float32]) -> None:
         self.model_id = model_id

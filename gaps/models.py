@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from numpy.typing import NDArray
 
+from search.models import Chunk
+
 # Fewer logged searches than this: the gap is not listed at all (one person's searches
 # could be recognised by their wording).
 MIN_SEARCHES_SHOWN = 3
@@ -78,7 +80,7 @@ class SearchGap(models.Model):
         return self.label
 
     def centroid_array(self) -> NDArray[np.float32]:
-        return np.frombuffer(bytes(self.centroid), dtype=np.float32)
+        return Chunk.decode_vector(self.centroid)
 
     def set_centroid(self, model_id: str, vector: NDArray[np.float32]) -> None:
         self.model_id = model_id
@@ -119,7 +121,7 @@ class GapQuery(models.Model):
         return self.query
 
     def vector_array(self) -> NDArray[np.float32]:
-        return np.frombuffer(bytes(self.vector), dtype=np.float32)
+        return Chunk.decode_vector(self.vector)
 
     def set_vector(self, model_id: str, vector: NDArray[np.float32]) -> None:
         self.model_id = model_id
